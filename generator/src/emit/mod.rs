@@ -1,0 +1,150 @@
+//! Stage 3: IR → Rust tokens, with `quote!`.
+//!
+//! `models` turns type definitions into structs and enums, `client` turns
+//! operations into the `Client` methods. Nothing here knows about YAML.
+
+mod client;
+mod docs;
+mod models;
+mod validate;
+
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::{format_ident, quote};
+
+use crate::ir::{Api, FloatWidth, IntegerWidth, TypeRef};
+use crate::names::needs_raw;
+
+/// Where the generated module finds the client runtime.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RuntimeLocation {
+    /// Inside the module, as `pub mod runtime { ... }`: one self-contained file.
+    Embedded,
+    /// A module the caller provides at this path (e.g. `crate::runtime`),
+    /// imported with `use`, so that several generated modules share one copy.
+    Import(String),
+}
+
+/// Which optional crates the generated code uses, for a Cargo.toml.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Features {
+    pub chrono: bool,
+    pub uuid: bool,
+}
+
+/// The runtime's source, shipped inside the generator.
+pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/client_runtime.rs");
+
+/// Tokens of one whole generated module.
+pub fn emit_module(
+    api: &Api,
+    runtime: &RuntimeLocation,
+) -> Result<(TokenStream, Features), String> {
+    let runtime_items = match runtime {
+        RuntimeLocation::Embedded => {
+            let file =
+                syn::parse_file(RUNTIME_SOURCE).map_err(|e| format!("runtime source: {e}"))?;
+            let items = file.items;
+            quote! {
+                /// Support code shared by the client methods: errors, auth,
+                /// retries, encoding and validation helpers.
+                pub mod runtime {
+                    #(#items)*
+                }
+            }
+        }
+        RuntimeLocation::Import(path) => {
+            let path: syn::Path =
+                syn::parse_str(path).map_err(|e| format!("runtime path `{path}`: {e}"))?;
+            quote! {
+                #[allow(unused_imports)]
+                use #path;
+            }
+        }
+    };
+    let models = models::emit_models(api);
+    let validation = validate::emit_validation(api);
+    let client = client::emit_client(api);
+    let tokens = quote! {
+        #[allow(unused_imports)]
+        use serde::{Deserialize, Serialize};
+
+        #runtime_items
+        #client
+        #models
+        #validation
+    };
+    Ok((tokens, features_of(api)))
+}
+
+fn features_of(api: &Api) -> Features {
+    fn visit(ty: &TypeRef, features: &mut Features) {
+        match ty {
+            TypeRef::DateTime | TypeRef::Date => features.chrono = true,
+            TypeRef::Uuid => features.uuid = true,
+            TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, features),
+            _ => {}
+        }
+    }
+    let mut features = Features::default();
+    crate::ir::visit_type_refs(api, &mut |ty| visit(ty, &mut features));
+    features
+}
+
+/// An identifier, raw where the name is a keyword.
+pub(crate) fn ident(name: &str) -> Ident {
+    if needs_raw(name) {
+        Ident::new_raw(name, Span::call_site())
+    } else {
+        Ident::new(name, Span::call_site())
+    }
+}
+
+pub(crate) fn type_ident(name: &str) -> Ident {
+    format_ident!("{}", name)
+}
+
+/// The Rust spelling of a type reference.
+pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
+    match ty {
+        TypeRef::String => quote!(String),
+        TypeRef::Integer(IntegerWidth::I32) => quote!(i32),
+        TypeRef::Integer(IntegerWidth::I64) => quote!(i64),
+        TypeRef::Integer(IntegerWidth::U32) => quote!(u32),
+        TypeRef::Integer(IntegerWidth::U64) => quote!(u64),
+        TypeRef::Float(FloatWidth::F32) => quote!(f32),
+        TypeRef::Float(FloatWidth::F64) => quote!(f64),
+        TypeRef::Boolean => quote!(bool),
+        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
+        TypeRef::Date => quote!(chrono::NaiveDate),
+        TypeRef::Uuid => quote!(uuid::Uuid),
+        TypeRef::Bytes => quote!(runtime::Bytes),
+        TypeRef::Json => quote!(serde_json::Value),
+        TypeRef::Unit => quote!(()),
+        TypeRef::Named(name) => {
+            let name = type_ident(name);
+            quote!(#name)
+        }
+        TypeRef::Array(inner) => {
+            let inner = rust_type(inner);
+            quote!(Vec<#inner>)
+        }
+        TypeRef::Map(inner) => {
+            let inner = rust_type(inner);
+            quote!(std::collections::BTreeMap<String, #inner>)
+        }
+    }
+}
+
+/// Types that are `Copy` and so passed by value.
+pub(crate) fn is_copy(ty: &TypeRef) -> bool {
+    matches!(
+        ty,
+        TypeRef::Integer(_)
+            | TypeRef::Float(_)
+            | TypeRef::Boolean
+            | TypeRef::DateTime
+            | TypeRef::Date
+            | TypeRef::Uuid
+            | TypeRef::Unit
+    )
+}

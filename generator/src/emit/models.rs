@@ -1,0 +1,417 @@
+//! Type definitions → structs, open enums, unions and aliases.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::docs::doc_attrs;
+use super::{ident, rust_type, type_ident};
+use crate::ir::{Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::lower::UNKNOWN_VARIANT;
+
+pub fn emit_models(api: &Api) -> TokenStream {
+    let mut defaults = Vec::new();
+    let types: Vec<TokenStream> = api
+        .types
+        .iter()
+        .map(|def| emit_type(api, def, &mut defaults))
+        .collect();
+    let defaults_module = if defaults.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Values the spec gives as `default`, filled in when a field is absent.
+            mod defaults {
+                #[allow(unused_imports)]
+                use super::*;
+                #(#defaults)*
+            }
+        }
+    };
+    quote! {
+        #(#types)*
+        #defaults_module
+    }
+}
+
+fn emit_type(api: &Api, def: &TypeDef, defaults: &mut Vec<TokenStream>) -> TokenStream {
+    let name = type_ident(&def.name);
+    let doc = doc_attrs([def.doc.as_deref()]);
+    match &def.kind {
+        TypeKind::Struct(s) => emit_struct(api, def, s, defaults),
+        TypeKind::StringEnum(values) => emit_string_enum(def, values),
+        TypeKind::IntegerEnum(values) => emit_integer_enum(def, values),
+        TypeKind::Union(u) => emit_union(def, u),
+        TypeKind::Alias(ty) => {
+            let ty = rust_type(ty);
+            quote! {
+                #doc
+                pub type #name = #ty;
+            }
+        }
+    }
+}
+
+fn field_type(field: &Field) -> TokenStream {
+    let mut ty = rust_type(&field.ty);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    match field.presence {
+        Presence::Required => ty,
+        Presence::RequiredNullable | Presence::Optional => quote!(Option<#ty>),
+        Presence::OptionalNullable => quote!(runtime::Nullable<#ty>),
+    }
+}
+
+fn emit_struct(
+    api: &Api,
+    def: &TypeDef,
+    s: &Struct,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
+    let name = type_ident(&def.name);
+    let doc = doc_attrs([def.doc.as_deref()]);
+    let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
+    let fields = s.fields.iter().map(|field| {
+        let field_name = ident(&field.rust_name);
+        let ty = field_type(field);
+        let mut serde_args = Vec::new();
+        // serde strips `r#` itself, so only a real difference needs a rename.
+        if field.rust_name != field.wire_name {
+            let wire = &field.wire_name;
+            serde_args.push(quote!(rename = #wire));
+        }
+        let default_fn = field
+            .default
+            .as_ref()
+            .filter(|_| field.presence == Presence::Optional)
+            .and_then(|value| default_function(api, def, field, value));
+        match (field.presence, default_fn) {
+            (Presence::Optional, Some((fn_name, function))) => {
+                defaults.push(function);
+                let path = format!("defaults::{fn_name}");
+                serde_args.push(quote!(default = #path));
+                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+            }
+            (Presence::Optional, None) => {
+                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
+            }
+            (Presence::OptionalNullable, _) => {
+                serde_args.push(quote!(
+                    default,
+                    skip_serializing_if = "runtime::Nullable::is_absent"
+                ));
+            }
+            (Presence::RequiredNullable, _) | (Presence::Required, _) => {}
+        }
+        let serde_attr = if serde_args.is_empty() {
+            quote!()
+        } else {
+            quote!(#[serde(#(#serde_args),*)])
+        };
+        let mut notes = Vec::new();
+        if let Some(default) = &field.default {
+            notes.push(format!("Default: `{default}`."));
+        }
+        if field.presence == Presence::OptionalNullable {
+            notes.push("`Absent` leaves it out, `Null` sends `null`.".to_string());
+        }
+        let notes = notes.join(" ");
+        let doc = doc_attrs([field.doc.as_deref(), Some(notes.as_str())]);
+        let deprecated = if field.deprecated {
+            quote!(#[deprecated])
+        } else {
+            quote!()
+        };
+        quote! {
+            #doc
+            #deprecated
+            #serde_attr
+            pub #field_name: #ty,
+        }
+    });
+    let additional = s.additional.as_ref().map(|value| {
+        let value = rust_type(value);
+        quote! {
+            /// Properties not listed in the schema.
+            #[serde(flatten)]
+            pub additional_properties: std::collections::BTreeMap<String, #value>,
+        }
+    });
+    let derive_default = if all_optional {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
+    let allow_deprecated = if s.fields.iter().any(|f| f.deprecated) {
+        quote!(#[allow(deprecated)])
+    } else {
+        quote!()
+    };
+    quote! {
+        #doc
+        #allow_deprecated
+        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        pub struct #name {
+            #(#fields)*
+            #additional
+        }
+    }
+}
+
+/// A function returning a field's `default`, or `None` when the value does
+/// not fit the field's type (the doc still shows it).
+fn default_function(
+    api: &Api,
+    def: &TypeDef,
+    field: &Field,
+    value: &serde_json::Value,
+) -> Option<(String, TokenStream)> {
+    let mut ty = rust_type(&field.ty);
+    if field.boxed {
+        ty = quote!(Box<#ty>);
+    }
+    let expr = default_expr(api, &field.ty, value)?;
+    let expr = if field.boxed {
+        quote!(Box::new(#expr))
+    } else {
+        expr
+    };
+    let fn_name = format!(
+        "{}_{}",
+        heck::ToSnakeCase::to_snake_case(def.name.as_str()),
+        field.rust_name.trim_start_matches("r#")
+    );
+    let fn_ident = format_ident!("{}", fn_name);
+    Some((
+        fn_name,
+        quote! {
+            pub(super) fn #fn_ident() -> Option<#ty> {
+                Some(#expr)
+            }
+        },
+    ))
+}
+
+fn default_expr(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> Option<TokenStream> {
+    use serde_json::Value as J;
+    Some(match (ty, value) {
+        (TypeRef::String, J::String(s)) => quote!(#s.to_string()),
+        (TypeRef::Boolean, J::Bool(b)) => quote!(#b),
+        (TypeRef::Integer(_), J::Number(n)) => {
+            let literal = Literal::i64_unsuffixed(n.as_i64()?);
+            quote!(#literal)
+        }
+        (TypeRef::Float(_), J::Number(n)) => {
+            let literal = Literal::f64_unsuffixed(n.as_f64()?);
+            quote!(#literal)
+        }
+        (TypeRef::Named(name), J::String(s)) => {
+            let def = api.types.iter().find(|t| &t.name == name)?;
+            let TypeKind::StringEnum(values) = &def.kind else {
+                return None;
+            };
+            let variant = values.iter().find(|v| &v.wire == s)?;
+            let ty = type_ident(name);
+            let variant = format_ident!("{}", variant.rust_name);
+            quote!(#ty::#variant)
+        }
+        (TypeRef::Named(name), J::Number(n)) => {
+            let def = api.types.iter().find(|t| &t.name == name)?;
+            let TypeKind::IntegerEnum(values) = &def.kind else {
+                return None;
+            };
+            let variant = values.iter().find(|v| Some(v.wire) == n.as_i64())?;
+            let ty = type_ident(name);
+            let variant = format_ident!("{}", variant.rust_name);
+            quote!(#ty::#variant)
+        }
+        (TypeRef::Array(_), J::Array(items)) if items.is_empty() => quote!(Vec::new()),
+        _ => return None,
+    })
+}
+
+fn emit_string_enum(def: &TypeDef, values: &[EnumValue<String>]) -> TokenStream {
+    let name = type_ident(&def.name);
+    let doc = doc_attrs([def.doc.as_deref()]);
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let variants = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let wire_doc = format!(" `{}`", v.wire);
+        quote!(#[doc = #wire_doc] #variant,)
+    });
+    let to_wire = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let wire = &v.wire;
+        quote!(Self::#variant => #wire,)
+    });
+    let from_wire = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let wire = &v.wire;
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(from = "String", into = "String")]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know; kept as sent.
+            #unknown(String),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                match value.as_str() {
+                    #(#from_wire)*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl From<#name> for String {
+            fn from(value: #name) -> Self {
+                match value {
+                    #name::#unknown(value) => value,
+                    known => known.as_str().to_string(),
+                }
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    }
+}
+
+fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>]) -> TokenStream {
+    let name = type_ident(&def.name);
+    let doc = doc_attrs([def.doc.as_deref()]);
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let variants = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let wire_doc = format!(" `{}`", v.wire);
+        quote!(#[doc = #wire_doc] #variant,)
+    });
+    let to_wire = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let wire = Literal::i64_unsuffixed(v.wire);
+        quote!(Self::#variant => #wire,)
+    });
+    let from_wire = values.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let wire = Literal::i64_unsuffixed(v.wire);
+        quote!(#wire => Self::#variant,)
+    });
+    quote! {
+        #doc
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(from = "i64", into = "i64")]
+        pub enum #name {
+            #(#variants)*
+            /// A value this client does not know; kept as sent.
+            #unknown(i64),
+        }
+
+        impl #name {
+            /// The value on the wire.
+            pub fn value(self) -> i64 {
+                match self {
+                    #(#to_wire)*
+                    Self::#unknown(value) => value,
+                }
+            }
+        }
+
+        impl From<i64> for #name {
+            fn from(value: i64) -> Self {
+                match value {
+                    #(#from_wire)*
+                    _ => Self::#unknown(value),
+                }
+            }
+        }
+
+        impl From<#name> for i64 {
+            fn from(value: #name) -> Self {
+                value.value()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                write!(f, "{}", self.value())
+            }
+        }
+    }
+}
+
+fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
+    let name = type_ident(&def.name);
+    let doc = doc_attrs([def.doc.as_deref()]);
+    let variant_decls = union.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let mut ty = rust_type(&v.ty);
+        if v.boxed {
+            ty = quote!(Box<#ty>);
+        }
+        quote!(#variant(#ty),)
+    });
+    let Some(tag) = &union.tag else {
+        return quote! {
+            #doc
+            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[serde(untagged)]
+            pub enum #name {
+                #(#variant_decls)*
+            }
+        };
+    };
+    // Tagged: decode by the discriminator, keeping the tag in the variant's
+    // own fields; an unknown tag is kept as raw JSON instead of failing.
+    let unknown = format_ident!("{}", UNKNOWN_VARIANT);
+    let arms = union.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        let values = &v.tag_values;
+        let wrap = if v.boxed { quote!(|inner| Self::#variant(Box::new(inner))) } else { quote!(Self::#variant) };
+        quote! {
+            Some(#(#values)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+        }
+    });
+    let tag_doc = format!(" Selected by the `{tag}` property.");
+    let unknown_doc = format!(" A `{tag}` value this client does not know; kept as sent.");
+    quote! {
+        #doc
+        #[doc = ""]
+        #[doc = #tag_doc]
+        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[serde(untagged)]
+        pub enum #name {
+            #(#variant_decls)*
+            #[doc = #unknown_doc]
+            #unknown(serde_json::Value),
+        }
+
+        impl<'de> Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                let value = serde_json::Value::deserialize(deserializer)?;
+                match value.get(#tag).and_then(serde_json::Value::as_str) {
+                    #(#arms)*
+                    _ => Ok(Self::#unknown(value)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,166 @@
+//! Constraints (`maxLength`, `pattern`, `minimum`, ...) → `runtime::Validate`
+//! impls, checked by the client before a request is sent.
+
+use std::collections::BTreeSet;
+
+use proc_macro2::{Literal, TokenStream};
+use quote::quote;
+
+use super::{ident, type_ident};
+use crate::ir::{Api, Constraints, Presence, TypeKind, TypeRef};
+
+/// Names of the types that have something to check, directly or through
+/// the types they contain.
+pub fn validated_types(api: &Api) -> BTreeSet<String> {
+    let mut set = BTreeSet::new();
+    loop {
+        let before = set.len();
+        for def in &api.types {
+            let needs = match &def.kind {
+                TypeKind::Struct(s) => {
+                    s.fields
+                        .iter()
+                        .any(|f| !f.constraints.is_empty() || refers_to(&f.ty, &set))
+                        || s.additional.as_ref().is_some_and(|t| refers_to(t, &set))
+                }
+                TypeKind::Union(u) => u.variants.iter().any(|v| refers_to(&v.ty, &set)),
+                TypeKind::Alias(ty) => refers_to(ty, &set),
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => false,
+            };
+            if needs {
+                set.insert(def.name.clone());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(name) => set.contains(name),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => refers_to(inner, set),
+        _ => false,
+    }
+}
+
+pub fn emit_validation(api: &Api) -> TokenStream {
+    let set = validated_types(api);
+    let impls = api.types.iter().filter(|d| set.contains(&d.name)).filter_map(|def| {
+        let name = type_ident(&def.name);
+        let body = match &def.kind {
+            TypeKind::Struct(s) => {
+                let checks = s.fields.iter().map(|field| {
+                    let member = ident(&field.rust_name);
+                    let wire = &field.wire_name;
+                    let inner = checks_for(&field.ty, &field.constraints, quote!(value), &set);
+                    if inner.is_empty() {
+                        return quote!();
+                    }
+                    let with_path = quote! {
+                        let path = format!("{path}.{}", #wire);
+                        #inner
+                    };
+                    match field.presence {
+                        Presence::Required => quote! { { let value = &self.#member; #with_path } },
+                        Presence::Optional | Presence::RequiredNullable => {
+                            quote! { if let Some(value) = &self.#member { #with_path } }
+                        }
+                        Presence::OptionalNullable => {
+                            quote! { if let runtime::Nullable::Value(value) = &self.#member { #with_path } }
+                        }
+                    }
+                });
+                let additional = s.additional.as_ref().filter(|t| refers_to(t, &set)).map(|_| {
+                    quote! { runtime::Validate::validate(&self.additional_properties, path)?; }
+                });
+                quote! { #(#checks)* #additional Ok(()) }
+            }
+            TypeKind::Union(u) => {
+                let arms = u.variants.iter().map(|v| {
+                    let variant = type_ident(&v.rust_name);
+                    if refers_to(&v.ty, &set) {
+                        quote!(Self::#variant(value) => runtime::Validate::validate(value, path),)
+                    } else {
+                        quote!(Self::#variant(_) => Ok(()),)
+                    }
+                });
+                let catch_all = u.tag.as_ref().map(|_| quote!(_ => Ok(()),));
+                quote! { match self { #(#arms)* #catch_all } }
+            }
+            // Aliases are checked through the type they name.
+            TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => return None,
+        };
+        Some(quote! {
+            impl runtime::Validate for #name {
+                fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
+                    #body
+                }
+            }
+        })
+    });
+    quote!(#(#impls)*)
+}
+
+/// Checks of one value (`value` is an expression of type `&T`, `path` a
+/// `String` in scope); empty when there is nothing to check.
+pub fn checks_for(
+    ty: &TypeRef,
+    constraints: &Constraints,
+    value: TokenStream,
+    set: &BTreeSet<String>,
+) -> TokenStream {
+    let mut checks = Vec::new();
+    let c = constraints;
+    let is_text = matches!(ty, TypeRef::String);
+    let is_number = matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_));
+    if is_text {
+        if let Some(n) = c.min_length {
+            checks.push(quote!(runtime::check_min_length(&path, #value, #n)?;));
+        }
+        if let Some(n) = c.max_length {
+            checks.push(quote!(runtime::check_max_length(&path, #value, #n)?;));
+        }
+        if let Some(pattern) = &c.pattern {
+            checks.push(quote!(runtime::check_pattern(&path, #value, #pattern)?;));
+        }
+    }
+    if is_number {
+        if let Some(min) = c.minimum {
+            let min = Literal::f64_suffixed(min);
+            let exclusive = c.exclusive_minimum;
+            checks.push(quote!(runtime::check_minimum(&path, *#value as f64, #min, #exclusive)?;));
+        }
+        if let Some(max) = c.maximum {
+            let max = Literal::f64_suffixed(max);
+            let exclusive = c.exclusive_maximum;
+            checks.push(quote!(runtime::check_maximum(&path, *#value as f64, #max, #exclusive)?;));
+        }
+        if let Some(factor) = c.multiple_of {
+            let factor = Literal::f64_suffixed(factor);
+            checks.push(quote!(runtime::check_multiple_of(&path, *#value as f64, #factor)?;));
+        }
+    }
+    if let TypeRef::Array(item) = ty {
+        if let Some(n) = c.min_items {
+            checks.push(quote!(runtime::check_min_items(&path, #value.len(), #n)?;));
+        }
+        if let Some(n) = c.max_items {
+            checks.push(quote!(runtime::check_max_items(&path, #value.len(), #n)?;));
+        }
+        let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
+        let item_checks = checks_for(item, &item_constraints, quote!(item), set);
+        if !item_checks.is_empty() {
+            checks.push(quote! {
+                for (i, item) in #value.iter().enumerate() {
+                    let path = format!("{path}[{i}]");
+                    #item_checks
+                }
+            });
+        }
+    } else if refers_to(ty, set) {
+        checks.push(quote!(runtime::Validate::validate(#value, &path)?;));
+    }
+    quote!(#(#checks)*)
+}

@@ -1,0 +1,341 @@
+//! The intermediate representation: what the generated module contains, in
+//! Rust terms, with every `$ref` resolved and every type named.
+//!
+//! The IR is plain data. It knows nothing of YAML (the lowering stage builds
+//! it) and nothing of `quote` (the emitters read it).
+
+use std::collections::BTreeMap;
+
+/// One generated module: the types and the client of one spec.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Api {
+    /// Module name (snake_case), usually the spec file stem.
+    pub module: String,
+    pub title: String,
+    pub version: String,
+    pub description: Option<String>,
+    /// Base URLs from `servers`, first one is the default.
+    pub servers: Vec<String>,
+    pub types: Vec<TypeDef>,
+    pub operations: Vec<Operation>,
+    pub security_schemes: Vec<SecurityScheme>,
+}
+
+/// A named Rust type generated from a schema.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TypeDef {
+    /// PascalCase Rust name, unique in the module.
+    pub name: String,
+    pub doc: Option<String>,
+    /// JSON pointer of the schema in the spec.
+    pub pointer: String,
+    pub kind: TypeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum TypeKind {
+    Struct(Struct),
+    /// A string enum that keeps unknown values.
+    StringEnum(Vec<EnumValue<String>>),
+    /// An integer enum that keeps unknown values.
+    IntegerEnum(Vec<EnumValue<i64>>),
+    /// `oneOf` / `anyOf`: one variant per alternative.
+    Union(Union),
+    /// A named alias of another type (e.g. a component that is just an array).
+    Alias(TypeRef),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Struct {
+    pub fields: Vec<Field>,
+    /// `additionalProperties`: extra keys collected into a map of this type.
+    /// Unknown keys are otherwise ignored when decoding, even under
+    /// `additionalProperties: false`, so that a server adding a field does
+    /// not break clients.
+    pub additional: Option<TypeRef>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub rust_name: String,
+    /// The exact key on the wire.
+    pub wire_name: String,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+    pub presence: Presence,
+    /// `default` from the spec, applied when the key is absent.
+    pub default: Option<serde_json::Value>,
+    pub constraints: Constraints,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+    pub deprecated: bool,
+}
+
+/// How a field may appear on the wire.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Presence {
+    /// Always there, never null: `T`.
+    Required,
+    /// Always there, may be null: `Option<T>`, serialized as `null`.
+    RequiredNullable,
+    /// May be absent, never null: `Option<T>`, skipped when `None`.
+    Optional,
+    /// May be absent or null: `Nullable<T>`, three states.
+    OptionalNullable,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EnumValue<T> {
+    pub rust_name: String,
+    pub wire: T,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Union {
+    pub variants: Vec<UnionVariant>,
+    /// `discriminator.propertyName`, when every variant is an object that
+    /// the discriminator can select.
+    pub tag: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnionVariant {
+    pub rust_name: String,
+    pub ty: TypeRef,
+    /// Boxed to break a recursive type.
+    pub boxed: bool,
+    /// The discriminator values selecting this variant (tagged unions only).
+    pub tag_values: Vec<String>,
+}
+
+/// A reference to a Rust type.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum TypeRef {
+    String,
+    Integer(IntegerWidth),
+    Float(FloatWidth),
+    Boolean,
+    DateTime,
+    Date,
+    Uuid,
+    /// Raw bytes (`format: binary`, octet-stream bodies).
+    Bytes,
+    /// Any JSON value (`{}`, free-form, or a documented fallback).
+    Json,
+    /// No content (e.g. a 204 response).
+    Unit,
+    Named(String),
+    Array(Box<TypeRef>),
+    Map(Box<TypeRef>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IntegerWidth {
+    I32,
+    I64,
+    U32,
+    U64,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FloatWidth {
+    F32,
+    F64,
+}
+
+/// Validation rules checked before a request is sent.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Constraints {
+    pub min_length: Option<u64>,
+    pub max_length: Option<u64>,
+    pub pattern: Option<String>,
+    pub minimum: Option<f64>,
+    pub exclusive_minimum: bool,
+    pub maximum: Option<f64>,
+    pub exclusive_maximum: bool,
+    pub multiple_of: Option<f64>,
+    pub min_items: Option<u64>,
+    pub max_items: Option<u64>,
+    /// Rules for each item of an array.
+    pub items: Option<Box<Constraints>>,
+}
+
+impl Constraints {
+    pub fn is_empty(&self) -> bool {
+        *self == Constraints::default()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Method {
+    Get,
+    Put,
+    Post,
+    Delete,
+    Options,
+    Head,
+    Patch,
+    Trace,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Put => "PUT",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+            Method::Head => "HEAD",
+            Method::Patch => "PATCH",
+            Method::Trace => "TRACE",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Operation {
+    /// `operationId`, or the synthesized one when the spec has none.
+    pub id: String,
+    /// snake_case method name on the client.
+    pub rust_name: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    pub deprecated: bool,
+    pub method: Method,
+    /// Path template as written in the spec, e.g. `/apps/{appID}`.
+    pub path: String,
+    pub pointer: String,
+    pub params: Vec<Param>,
+    pub body: Option<RequestBody>,
+    pub responses: Vec<Response>,
+    /// Alternatives, each a set of scheme names used together. Empty: no
+    /// auth; an empty alternative: anonymous access is allowed.
+    pub security: Vec<Vec<String>>,
+    /// Name of the per-operation error enum.
+    pub error_type: String,
+    /// Name of the per-operation success enum, when several success bodies differ.
+    pub success_type: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Header,
+    Cookie,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryStyle {
+    Form,
+    SpaceDelimited,
+    PipeDelimited,
+    DeepObject,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Param {
+    pub wire_name: String,
+    pub rust_name: String,
+    pub location: ParamLocation,
+    pub doc: Option<String>,
+    pub ty: TypeRef,
+    pub required: bool,
+    pub style: QueryStyle,
+    pub explode: bool,
+    pub constraints: Constraints,
+}
+
+/// How a body is put on the wire.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MediaKind {
+    Json,
+    Form,
+    Multipart,
+    Text(String),
+    Binary(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RequestBody {
+    pub ty: TypeRef,
+    pub media: MediaKind,
+    pub required: bool,
+    pub doc: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum StatusMatch {
+    Code(u16),
+    /// `2XX` and friends: the first digit.
+    Range(u16),
+    Default,
+}
+
+impl StatusMatch {
+    pub fn is_success(self) -> bool {
+        match self {
+            StatusMatch::Code(c) => (200..300).contains(&c),
+            StatusMatch::Range(r) => r == 2,
+            StatusMatch::Default => false,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: StatusMatch,
+    pub doc: Option<String>,
+    /// `Unit` when the response has no content.
+    pub ty: TypeRef,
+    pub media: MediaKind,
+    /// Variant name in the success or error enum.
+    pub variant: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SecurityScheme {
+    /// Key in `components.securitySchemes`.
+    pub name: String,
+    /// snake_case name used for the client's setter.
+    pub rust_name: String,
+    pub doc: Option<String>,
+    pub kind: SecurityKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SecurityKind {
+    Bearer,
+    Basic,
+    ApiKey {
+        location: ParamLocation,
+        name: String,
+    },
+}
+
+/// Types referenced by name, for lookups while emitting.
+pub fn type_index(api: &Api) -> BTreeMap<&str, &TypeDef> {
+    api.types.iter().map(|t| (t.name.as_str(), t)).collect()
+}
+
+/// Calls `f` on every type reference in the API (not recursing into them).
+pub fn visit_type_refs(api: &Api, f: &mut impl FnMut(&TypeRef)) {
+    for def in &api.types {
+        match &def.kind {
+            TypeKind::Struct(s) => {
+                s.fields.iter().for_each(|field| f(&field.ty));
+                s.additional.iter().for_each(&mut *f);
+            }
+            TypeKind::Union(u) => u.variants.iter().for_each(|v| f(&v.ty)),
+            TypeKind::Alias(ty) => f(ty),
+            TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
+        }
+    }
+    for operation in &api.operations {
+        operation.params.iter().for_each(|p| f(&p.ty));
+        operation.body.iter().for_each(|b| f(&b.ty));
+        operation.responses.iter().for_each(|r| f(&r.ty));
+    }
+}

@@ -1,0 +1,217 @@
+//! Generates async Rust API clients from OpenAPI 3.0 specs.
+//!
+//! The pipeline, one module per stage: [`load`] (YAML/JSON → `openapiv3`),
+//! [`lower`] (→ [`ir`]), [`emit`] (IR → tokens), [`format`] (tokens →
+//! formatted source), [`write`] (atomic, only-if-changed writes).
+//! [`project`] arranges modules into files and crates; [`Config`] is the
+//! `build.rs` entry point.
+
+pub mod diagnostics;
+pub mod emit;
+pub mod format;
+pub mod ir;
+pub mod load;
+pub mod lower;
+mod names;
+pub mod project;
+pub mod write;
+
+use std::path::{Path, PathBuf};
+
+pub use diagnostics::{Error, Result, Warning};
+pub use emit::{Features, RuntimeLocation};
+
+/// How to generate one module.
+#[derive(Clone, Debug)]
+pub struct ModuleOptions {
+    /// Module name; by default the spec file stem in snake_case.
+    pub module: Option<String>,
+    pub runtime: RuntimeLocation,
+    /// Treat warnings as errors.
+    pub deny_warnings: bool,
+}
+
+impl Default for ModuleOptions {
+    fn default() -> Self {
+        ModuleOptions {
+            module: None,
+            runtime: RuntimeLocation::Embedded,
+            deny_warnings: false,
+        }
+    }
+}
+
+/// One generated module and what it took to make it.
+#[derive(Clone, Debug)]
+pub struct GeneratedModule {
+    pub module: String,
+    /// Formatted Rust source of the module's items.
+    pub source: String,
+    pub features: Features,
+    pub warnings: Vec<Warning>,
+    pub api: ir::Api,
+}
+
+/// The module name a spec file gets by default.
+pub fn module_name_for(spec: &Path) -> String {
+    let stem = spec
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    names::snake_ident(&stem)
+}
+
+/// Runs the whole pipeline on one spec file, in memory.
+pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<GeneratedModule> {
+    let loaded = load::load(spec)?;
+    let module = options
+        .module
+        .clone()
+        .unwrap_or_else(|| module_name_for(spec));
+    let source_name = spec
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    generate_from_openapi(spec, &source_name, &loaded.openapi, &module, options)
+}
+
+/// Runs the pipeline on spec text (`path` names it in messages).
+pub fn generate_from_bytes(
+    path: &Path,
+    bytes: &[u8],
+    options: &ModuleOptions,
+) -> Result<GeneratedModule> {
+    let openapi = load::parse(path, bytes)?;
+    let module = options
+        .module
+        .clone()
+        .unwrap_or_else(|| module_name_for(path));
+    let source_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    generate_from_openapi(path, &source_name, &openapi, &module, options)
+}
+
+fn generate_from_openapi(
+    path: &Path,
+    source_name: &str,
+    openapi: &openapiv3::OpenAPI,
+    module: &str,
+    options: &ModuleOptions,
+) -> Result<GeneratedModule> {
+    let (api, warnings) = lower::lower(path, openapi, module)?;
+    if options.deny_warnings && !warnings.is_empty() {
+        let list = warnings
+            .iter()
+            .map(|w| format!("  {w}"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        return Err(Error::DeniedWarnings {
+            count: warnings.len(),
+            list,
+        });
+    }
+    let (tokens, features) =
+        emit::emit_module(&api, &options.runtime).map_err(|message| Error::InvalidOutput {
+            module: module.to_string(),
+            message,
+        })?;
+    let source = format::format_module(module, source_name, tokens)?;
+    Ok(GeneratedModule {
+        module: module.to_string(),
+        source,
+        features,
+        warnings,
+        api,
+    })
+}
+
+/// `build.rs` entry point, in the style of `prost-build`:
+///
+/// ```no_run
+/// openapi_rustgen::Config::new()
+///     .spec("spec/petstore.yaml")
+///     .generate()
+///     .expect("client generation");
+/// // then, in the crate: mod petstore { include!(concat!(env!("OUT_DIR"), "/petstore.rs")); }
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    specs: Vec<(PathBuf, Option<String>)>,
+    out_dir: Option<PathBuf>,
+    deny_warnings: bool,
+}
+
+impl Config {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a spec; its module is named after the file stem.
+    pub fn spec(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.specs.push((path.into(), None));
+        self
+    }
+
+    /// Adds a spec with an explicit module (and output file) name.
+    pub fn spec_as(&mut self, path: impl Into<PathBuf>, module: impl Into<String>) -> &mut Self {
+        self.specs.push((path.into(), Some(module.into())));
+        self
+    }
+
+    /// Where `<module>.rs` files go; `OUT_DIR` by default.
+    pub fn out_dir(&mut self, dir: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(dir.into());
+        self
+    }
+
+    /// Fail instead of warning when a spec needs a fallback.
+    pub fn deny_warnings(&mut self, deny: bool) -> &mut Self {
+        self.deny_warnings = deny;
+        self
+    }
+
+    /// Generates every module, then writes them (only the changed ones).
+    /// Inside a build script it also prints `cargo:rerun-if-changed` for
+    /// each spec and `cargo:warning` for each warning.
+    pub fn generate(&self) -> Result<Vec<PathBuf>> {
+        let in_build_script = std::env::var_os("OUT_DIR").is_some()
+            && std::env::var_os("CARGO_MANIFEST_DIR").is_some();
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or_else(|| {
+                    Error::Usage(
+                        "no out_dir set and OUT_DIR is not set (not in a build script?)".into(),
+                    )
+                })?,
+        };
+        if self.specs.is_empty() {
+            return Err(Error::Usage("no spec given: call Config::spec".into()));
+        }
+        let mut files = write::FileSet::default();
+        for (spec, module) in &self.specs {
+            if in_build_script {
+                println!("cargo:rerun-if-changed={}", spec.display());
+            }
+            let options = ModuleOptions {
+                module: module.clone(),
+                runtime: RuntimeLocation::Embedded,
+                deny_warnings: self.deny_warnings,
+            };
+            let generated = generate_module(spec, &options)?;
+            for warning in &generated.warnings {
+                if in_build_script {
+                    println!("cargo:warning={warning}");
+                }
+            }
+            files.files.insert(
+                PathBuf::from(format!("{}.rs", generated.module)),
+                generated.source,
+            );
+        }
+        files.write_all(&out_dir)
+    }
+}

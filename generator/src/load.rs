@@ -1,0 +1,116 @@
+//! Stage 1: read a spec file (YAML or JSON) into `openapiv3::OpenAPI`.
+//!
+//! Parsing goes through `serde_json::Value` first so that the version can be
+//! checked before the typed parse, and so that a type error can be reported
+//! with the JSON pointer where it happened.
+
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Error, Location, Result};
+
+/// A parsed spec and where it came from.
+pub struct LoadedSpec {
+    pub path: PathBuf,
+    pub openapi: openapiv3::OpenAPI,
+}
+
+/// Reads and parses one spec file.
+pub fn load(path: &Path) -> Result<LoadedSpec> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let openapi = parse(path, &bytes)?;
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        openapi,
+    })
+}
+
+/// Parses spec text; `path` is only used in messages.
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
+    let value = parse_value(path, bytes)?;
+    check_version(path, &value)?;
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value).map_err(|err| {
+        let pointer = path_to_pointer(err.path());
+        Error::Spec {
+            location: Location {
+                file: path.to_path_buf(),
+                line_col: None,
+                pointer: Some(pointer),
+            },
+            message: format!("not a valid OpenAPI 3.0 document here: {}", err.inner()),
+        }
+    })
+}
+
+fn parse_value(path: &Path, bytes: &[u8]) -> Result<serde_json::Value> {
+    let looks_like_json = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    let located = |line: usize, column: usize, message: String| Error::Spec {
+        location: Location {
+            file: path.to_path_buf(),
+            line_col: Some((line, column)),
+            pointer: None,
+        },
+        message,
+    };
+    if looks_like_json {
+        serde_json::from_slice(bytes)
+            .map_err(|err| located(err.line(), err.column(), format!("invalid JSON: {err}")))
+    } else {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|err| Error::spec(path, "", format!("the file is not UTF-8 text: {err}")))?;
+        serde_yaml::from_str(text).map_err(|err| match err.location() {
+            Some(loc) => located(loc.line(), loc.column(), format!("invalid YAML: {err}")),
+            None => Error::spec(path, "", format!("invalid YAML: {err}")),
+        })
+    }
+}
+
+fn check_version(path: &Path, value: &serde_json::Value) -> Result<()> {
+    let Some(object) = value.as_object() else {
+        return Err(Error::spec(path, "", "the document is not a mapping"));
+    };
+    if let Some(swagger) = object.get("swagger") {
+        return Err(Error::spec(
+            path,
+            "/swagger",
+            format!(
+                "Swagger {swagger} documents are not supported; convert the spec to OpenAPI 3.0 first (for example with swagger2openapi)"
+            ),
+        ));
+    }
+    match object.get("openapi").and_then(|v| v.as_str()) {
+        Some(version) if version.starts_with("3.0") => Ok(()),
+        Some(version) => Err(Error::spec(
+            path,
+            "/openapi",
+            format!("OpenAPI version {version} is not supported; only 3.0.x is"),
+        )),
+        None => Err(Error::spec(
+            path,
+            "",
+            "missing `openapi` version field: this does not look like an OpenAPI document",
+        )),
+    }
+}
+
+/// Turns serde_path_to_error's path into a JSON pointer such as `#/paths/~1a/get`.
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut pointer = String::from("#");
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
+            Segment::Map { key } => {
+                pointer.push('/');
+                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    pointer
+}

@@ -1,0 +1,205 @@
+//! `openapi-rustgen`: the command-line face of the generator.
+//!
+//! Exit codes: 0 success, 1 differences found (`check`), 2 bad input or usage.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use openapi_rustgen::project::{crate_files, drift, find_project_root, spec_files, stale_files};
+use openapi_rustgen::{Error, ModuleOptions, RuntimeLocation, Warning, generate_module};
+
+#[derive(Parser)]
+#[command(
+    name = "openapi-rustgen",
+    version,
+    about = "Generate async Rust API clients from OpenAPI 3.0 specs"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate one spec into a module file (--out) or a standalone crate (--crate).
+    Generate(GenerateArgs),
+    /// Rewrite the project's generated crate from every spec in its spec folder.
+    Regenerate(ProjectArgs),
+    /// Exit 1 with a unified diff when the generated crate is not what `regenerate` would write.
+    Check(ProjectArgs),
+}
+
+#[derive(Args)]
+struct GenerateArgs {
+    /// The OpenAPI 3.0 spec (YAML or JSON).
+    #[arg(long)]
+    spec: PathBuf,
+    /// Write one self-contained module file here.
+    #[arg(
+        long,
+        conflicts_with = "crate_dir",
+        required_unless_present = "crate_dir"
+    )]
+    out: Option<PathBuf>,
+    /// Write a standalone crate (Cargo.toml + src/) into this folder.
+    #[arg(long = "crate", value_name = "DIR")]
+    crate_dir: Option<PathBuf>,
+    /// Package name of the crate (with --crate).
+    #[arg(long, requires = "crate_dir")]
+    name: Option<String>,
+    /// Module name (with --out); the spec file stem by default.
+    #[arg(long)]
+    module: Option<String>,
+    /// Fail on warnings instead of using the documented fallbacks.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+#[derive(Args)]
+struct ProjectArgs {
+    /// Folder of specs; `spec/` of the project found from the current folder by default.
+    #[arg(long)]
+    spec_dir: Option<PathBuf>,
+    /// The generated crate's folder; `generated/` beside the spec folder by default.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Package name of the generated crate.
+    #[arg(long, default_value = "vendor-clients")]
+    name: String,
+    /// Fail on warnings instead of using the documented fallbacks.
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Generate(args) => generate(args),
+        Command::Regenerate(args) => regenerate(args, false),
+        Command::Check(args) => regenerate(args, true),
+    };
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_warnings(warnings: &[Warning]) {
+    for warning in warnings {
+        eprintln!("{warning}");
+    }
+    if !warnings.is_empty() {
+        eprintln!(
+            "{} warning(s); --deny-warnings turns them into errors",
+            warnings.len()
+        );
+    }
+}
+
+fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
+    if let Some(out) = args.out {
+        let options = ModuleOptions {
+            module: args.module,
+            runtime: RuntimeLocation::Embedded,
+            deny_warnings: args.deny_warnings,
+        };
+        let generated = generate_module(&args.spec, &options)?;
+        print_warnings(&generated.warnings);
+        openapi_rustgen::write::write_if_changed(&out, &generated.source)?;
+        eprintln!(
+            "wrote {} ({} lines)",
+            out.display(),
+            generated.source.lines().count()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dir = args.crate_dir.expect("clap requires --out or --crate");
+    let name = match args.name {
+        Some(name) => name,
+        None => dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| {
+                Error::Usage("--name is needed when the crate folder has no name".into())
+            })?,
+    };
+    let output = crate_files(&name, &[args.spec], args.deny_warnings)?;
+    print_warnings(&output.warnings);
+    output.files.write_all(&dir)?;
+    eprintln!("wrote crate `{name}` in {}", dir.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn project_paths(args: &ProjectArgs) -> Result<(PathBuf, PathBuf), Error> {
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    let root = || {
+        find_project_root(&cwd).ok_or_else(|| {
+            Error::Usage(format!(
+                "no project found from {}: expected a folder with spec/ and Cargo.toml (or pass --spec-dir and --out)",
+                cwd.display()
+            ))
+        })
+    };
+    let spec_dir = match &args.spec_dir {
+        Some(dir) => dir.clone(),
+        None => root()?.join("spec"),
+    };
+    let out = match &args.out {
+        Some(dir) => dir.clone(),
+        None => spec_dir
+            .parent()
+            .unwrap_or(Path::new("."))
+            .join("generated"),
+    };
+    Ok((spec_dir, out))
+}
+
+fn regenerate(args: ProjectArgs, check_only: bool) -> Result<ExitCode, Error> {
+    let (spec_dir, out) = project_paths(&args)?;
+    let specs = spec_files(&spec_dir)?;
+    let output = crate_files(&args.name, &specs, args.deny_warnings)?;
+    print_warnings(&output.warnings);
+    if check_only {
+        let drifts = drift(&output.files, &out);
+        if drifts.is_empty() {
+            eprintln!(
+                "{} is up to date with {} spec(s) in {}",
+                out.display(),
+                specs.len(),
+                spec_dir.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        for d in &drifts {
+            print!("{}", d.diff);
+        }
+        eprintln!(
+            "{} file(s) in {} differ from what `regenerate` would write; run `cargo run -p openapi-rustgen -- regenerate`",
+            drifts.len(),
+            out.display()
+        );
+        return Ok(ExitCode::from(1));
+    }
+    let changed = output.files.write_all(&out)?;
+    for stale in stale_files(&output.files, &out) {
+        std::fs::remove_file(&stale).map_err(|source| Error::Io {
+            path: stale.clone(),
+            source,
+        })?;
+        eprintln!("removed stale {}", stale.display());
+    }
+    eprintln!(
+        "regenerated {} from {} spec(s): {} file(s) changed",
+        out.display(),
+        specs.len(),
+        changed.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,157 @@
+//! Rust names from spec names: deterministic, valid, and collision-free.
+
+use std::collections::BTreeSet;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Words that cannot be identifiers even as raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+const KEYWORDS: &[&str] = &[
+    "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn", "for",
+    "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref", "return",
+    "self", "Self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use", "where",
+    "while", "async", "await", "dyn", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
+];
+
+/// Type names the generated module itself uses; a schema with one of these
+/// names gets a `Model` suffix instead of shadowing it.
+const RESERVED_TYPES: &[&str] = &[
+    "Client",
+    "Option",
+    "Result",
+    "String",
+    "Vec",
+    "Box",
+    "Some",
+    "None",
+    "Ok",
+    "Err",
+    "Default",
+    "Self",
+    "Value",
+    "BTreeMap",
+    "Bytes",
+    "Nullable",
+    "Serialize",
+    "Deserialize",
+    "Duration",
+];
+
+/// Replaces everything that cannot be in an identifier by `_` word breaks,
+/// so heck sees the word boundaries (`x-rate-limit`, `a.b`, `@type`).
+fn words(raw: &str) -> String {
+    raw.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect::<String>()
+}
+
+/// A snake_case identifier for fields, parameters and methods.
+pub fn snake_ident(raw: &str) -> String {
+    let mut name = words(raw).to_snake_case();
+    if name.is_empty() {
+        name = "value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert_str(0, "n_");
+    }
+    if NOT_RAW.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// Whether an identifier must be written as a raw identifier (`r#type`).
+pub fn needs_raw(ident: &str) -> bool {
+    KEYWORDS.contains(&ident)
+}
+
+/// A PascalCase identifier for types and variants.
+pub fn pascal_ident(raw: &str) -> String {
+    let mut name = words(raw).to_upper_camel_case();
+    if name.is_empty() {
+        name = "Value".to_string();
+    }
+    if name.starts_with(|c: char| c.is_ascii_digit()) {
+        name.insert(0, 'V');
+    }
+    if KEYWORDS.contains(&name.as_str()) {
+        name.push('_');
+    }
+    name
+}
+
+/// A PascalCase type name that avoids the module's own names.
+pub fn type_ident(raw: &str) -> String {
+    let mut name = pascal_ident(raw);
+    if name.starts_with('V') && raw.starts_with(|c: char| c.is_ascii_digit()) {
+        name.replace_range(0..1, "Type");
+    }
+    if RESERVED_TYPES.contains(&name.as_str()) {
+        name.push_str("Model");
+    }
+    name
+}
+
+/// Hands out names unique within one scope, in the order asked for.
+#[derive(Default, Debug)]
+pub struct NameScope {
+    used: BTreeSet<String>,
+}
+
+impl NameScope {
+    pub fn reserve(&mut self, name: &str) {
+        self.used.insert(name.to_string());
+    }
+
+    /// Returns `base`, or `base2`, `base3`, ... for later claimants.
+    pub fn claim(&mut self, base: &str) -> String {
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
+        (2..)
+            .map(|n| format!("{base}{separator}{n}"))
+            .find(|candidate| self.used.insert(candidate.clone()))
+            .expect("an unused name exists")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snake_names() {
+        assert_eq!(snake_ident("firstName"), "first_name");
+        assert_eq!(snake_ident("X-Api-Key"), "x_api_key");
+        assert_eq!(snake_ident("2fa"), "n_2fa");
+        assert_eq!(snake_ident("self"), "self_");
+        assert_eq!(snake_ident("@type"), "type");
+        assert!(needs_raw("type"));
+        assert_eq!(snake_ident("héllo"), "h_llo");
+    }
+
+    #[test]
+    fn pascal_names() {
+        assert_eq!(pascal_ident("opted-in"), "OptedIn");
+        assert_eq!(pascal_ident("1"), "V1");
+        assert_eq!(type_ident("200Response"), "Type200response");
+        assert_eq!(type_ident("Result"), "ResultModel");
+        assert_eq!(pascal_ident(""), "Value");
+    }
+
+    #[test]
+    fn scope_suffixes() {
+        let mut scope = NameScope::default();
+        assert_eq!(scope.claim("Asc"), "Asc");
+        assert_eq!(scope.claim("Asc"), "Asc2");
+        assert_eq!(scope.claim("V1"), "V1");
+        assert_eq!(scope.claim("V1"), "V1_2");
+    }
+}
