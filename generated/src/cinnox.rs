@@ -67,8 +67,7 @@ impl Client {
     ///
     /// App token sent as `Authorization: Bearer <AppToken>`.
     pub fn with_app_token(mut self, token: impl Into<runtime::Secret>) -> Self {
-        self.core
-            .set_credential("AppToken", runtime::Credential::Bearer(token.into()));
+        self.core.set_credential("AppToken", runtime::Credential::Bearer(token.into()));
         self
     }
 
@@ -97,7 +96,7 @@ impl Client {
                 &runtime::path_segment("appID", &app_id)?,
                 "/management/create_externalcontact",
             ]
-            .concat(),
+                .concat(),
             query: Vec::new(),
             headers: runtime::HeaderMap::new(),
             body: match body {
@@ -112,7 +111,9 @@ impl Client {
             200 => Ok(response.json()?),
             400 => {
                 let body = response.json()?;
-                Err(response.into_api_error(CreateExternalContactError::BadRequest(body)))
+                Err(
+                    response.into_api_error(CreateExternalContactError::BadRequest(body)),
+                )
             }
             _ => Err(response.into_unexpected()),
         }
@@ -146,7 +147,7 @@ impl Client {
                 "/management/update_externalcontact/",
                 &runtime::path_segment("contactID", &contact_id)?,
             ]
-            .concat(),
+                .concat(),
             query: Vec::new(),
             headers: runtime::HeaderMap::new(),
             body: match body {
@@ -161,7 +162,9 @@ impl Client {
             200 => Ok(response.json()?),
             400 => {
                 let body = response.json()?;
-                Err(response.into_api_error(UpdateExternalContactError::BadRequest(body)))
+                Err(
+                    response.into_api_error(UpdateExternalContactError::BadRequest(body)),
+                )
             }
             _ => Err(response.into_unexpected()),
         }
@@ -241,18 +244,10 @@ pub struct ExternalContactRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<ExternalContactAddress>>,
     /// Social media accounts of the external contact.
-    #[serde(
-        rename = "socialContacts",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "socialContacts", default, skip_serializing_if = "Option::is_none")]
     pub social_contacts: Option<Vec<ExternalContactSocialContact>>,
     /// Custom field values of the external contact, one entry per custom field type.
-    #[serde(
-        rename = "customField",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "customField", default, skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<ExternalContactCustomField>>,
 }
 
@@ -619,18 +614,10 @@ pub struct ExternalContactCustomField {
     )]
     pub field_type_multi_picklist: Option<String>,
     /// Free text input, at most 500 characters.
-    #[serde(
-        rename = "FieldTypeText",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypeText", default, skip_serializing_if = "Option::is_none")]
     pub field_type_text: Option<String>,
     /// A valid URL, at most 500 characters.
-    #[serde(
-        rename = "FieldTypeURL",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypeURL", default, skip_serializing_if = "Option::is_none")]
     pub field_type_url: Option<String>,
     /// The text true or false, case-insensitive.
     #[serde(
@@ -640,18 +627,10 @@ pub struct ExternalContactCustomField {
     )]
     pub field_type_boolean: Option<String>,
     /// A date-time in RFC 3339 format, e.g. YYYY-MM-DDTHH:MM:SSZ.
-    #[serde(
-        rename = "FieldTypeDate",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypeDate", default, skip_serializing_if = "Option::is_none")]
     pub field_type_date: Option<chrono::DateTime<chrono::Utc>>,
     /// A time of day as HH:MM on the 24-hour clock.
-    #[serde(
-        rename = "FieldTypeTime",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypeTime", default, skip_serializing_if = "Option::is_none")]
     pub field_type_time: Option<String>,
 }
 
@@ -697,7 +676,9 @@ mod defaults {
     #[allow(unused_imports)]
     use super::*;
 
-    pub(super) fn external_contact_request_level() -> Option<ExternalContactRequestLevel> {
+    pub(super) fn external_contact_request_level() -> Option<
+        ExternalContactRequestLevel,
+    > {
         Some(ExternalContactRequestLevel::Primary)
     }
 
@@ -798,7 +779,11 @@ impl runtime::Validate for ExternalContactCustomField {
         }
         if let Some(value) = &self.field_type_boolean {
             let path = format!("{path}.{}", "FieldTypeBoolean");
-            runtime::check_pattern(&path, value, "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$")?;
+            runtime::check_pattern(
+                &path,
+                value,
+                "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+            )?;
         }
         if let Some(value) = &self.field_type_time {
             let path = format!("{path}.{}", "FieldTypeTime");

@@ -66,11 +66,15 @@ impl Client {
     /// Sets the `CongaAuthorizationHeader` credential: an API key, sent in the `Authorization` header.
     ///
     /// Access token sent in the Authorization header, as `Authorization: Bearer <access token>`.
-    pub fn with_conga_authorization_header(mut self, key: impl Into<runtime::Secret>) -> Self {
-        self.core.set_credential(
-            "CongaAuthorizationHeader",
-            runtime::Credential::ApiKey(key.into()),
-        );
+    pub fn with_conga_authorization_header(
+        mut self,
+        key: impl Into<runtime::Secret>,
+    ) -> Self {
+        self.core
+            .set_credential(
+                "CongaAuthorizationHeader",
+                runtime::Credential::ApiKey(key.into()),
+            );
         self
     }
 
@@ -99,11 +103,10 @@ impl Client {
                 "/api/data/v1/Contact/by-externalId/",
                 &runtime::path_segment("externalId", &external_id)?,
             ]
-            .concat(),
+                .concat(),
             query: {
                 let mut query = Vec::new();
-                if let Some(include_record_payload_in_response) = include_record_payload_in_response
-                {
+                if let Some(include_record_payload_in_response) = include_record_payload_in_response {
                     runtime::push_query(
                         &mut query,
                         "IncludeRecordPayloadInResponse",
@@ -133,15 +136,24 @@ impl Client {
             200 => Ok(response.json()?),
             400 => {
                 let body = ();
-                Err(response.into_api_error(UpdateContactByExternalIdError::BadRequest(body)))
+                Err(
+                    response
+                        .into_api_error(UpdateContactByExternalIdError::BadRequest(body)),
+                )
             }
             403 => {
                 let body = ();
-                Err(response.into_api_error(UpdateContactByExternalIdError::Forbidden(body)))
+                Err(
+                    response
+                        .into_api_error(UpdateContactByExternalIdError::Forbidden(body)),
+                )
             }
             404 => {
                 let body = ();
-                Err(response.into_api_error(UpdateContactByExternalIdError::NotFound(body)))
+                Err(
+                    response
+                        .into_api_error(UpdateContactByExternalIdError::NotFound(body)),
+                )
             }
             _ => Err(response.into_unexpected()),
         }
@@ -254,11 +266,7 @@ pub struct ContactRecord {
     )]
     pub email: runtime::Nullable<String>,
     /// Is Email bounced.
-    #[serde(
-        rename = "IsEmailBounced",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "IsEmailBounced", default, skip_serializing_if = "Option::is_none")]
     pub is_email_bounced: Option<bool>,
     /// Email bounced date.
     ///

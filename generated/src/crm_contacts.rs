@@ -65,8 +65,7 @@ impl Client {
     ///
     /// API key sent in the `X-Api-Key` request header.
     pub fn with_api_key_auth(mut self, key: impl Into<runtime::Secret>) -> Self {
-        self.core
-            .set_credential("ApiKeyAuth", runtime::Credential::ApiKey(key.into()));
+        self.core.set_credential("ApiKeyAuth", runtime::Credential::ApiKey(key.into()));
         self
     }
 
@@ -200,7 +199,18 @@ pub struct UpdateContactRequest {
 }
 
 /// Contact priority (1-5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize
+)]
 #[serde(from = "i64", into = "i64")]
 pub enum ContactPriority {
     /// `1`

@@ -2,12 +2,16 @@
 // Do not edit by hand: change the spec and regenerate.
 
 //! API clients generated from OpenAPI specs: one module per spec, sharing [`runtime`].
+pub mod runtime;
 /// CINNOX External Contact API (from `cinnox.yaml`).
+#[rustfmt::skip]
 pub mod cinnox;
 /// Conga Platform Data API - Contact (from `conga.yaml`).
+#[rustfmt::skip]
 pub mod conga;
 /// CRM Contacts API (vendor not named in the source) (from `crm_contacts.yaml`).
+#[rustfmt::skip]
 pub mod crm_contacts;
-pub mod runtime;
 /// Zingle Contacts API (from `zingle.yaml`).
+#[rustfmt::skip]
 pub mod zingle;

@@ -69,13 +69,14 @@ impl Client {
         username: impl Into<String>,
         password: impl Into<runtime::Secret>,
     ) -> Self {
-        self.core.set_credential(
-            "BasicAuth",
-            runtime::Credential::Basic {
-                username: username.into(),
-                password: password.into(),
-            },
-        );
+        self.core
+            .set_credential(
+                "BasicAuth",
+                runtime::Credential::Basic {
+                    username: username.into(),
+                    password: password.into(),
+                },
+            );
         self
     }
 
@@ -104,7 +105,7 @@ impl Client {
                 "/contacts/",
                 &runtime::path_segment("contact_id", &contact_id)?,
             ]
-            .concat(),
+                .concat(),
             query: Vec::new(),
             headers: runtime::HeaderMap::new(),
             body: match body {

@@ -349,7 +349,9 @@ fn object_pairs<T: Serialize + ?Sized, E>(value: &T) -> Result<Vec<(String, Stri
 pub fn param_text<T: Serialize + ?Sized, E>(value: &T) -> Result<String, Error<E>> {
     let value = serde_json::to_value(value).map_err(|e| Error::Encode(e.to_string()))?;
     Ok(match value {
-        serde_json::Value::Array(items) => items.iter().map(query_text).collect::<Vec<_>>().join(","),
+        serde_json::Value::Array(items) => {
+            items.iter().map(query_text).collect::<Vec<_>>().join(",")
+        }
         other => query_text(&other),
     })
 }

@@ -97,8 +97,11 @@ fn lib_rs(package: &str, modules: &[(String, String)]) -> Result<String> {
         .map(|(module, title)| {
             let name = format_ident!("{}", module);
             let doc = format!(" {title}");
+            // prettyplease, not rustfmt, lays the module out; tell
+            // `cargo fmt` to leave it as generated.
             quote! {
                 #[doc = #doc]
+                #[rustfmt::skip]
                 pub mod #name;
             }
         })

@@ -1,0 +1,2 @@
+//! Placeholder: replaced by the conformance runner.
+fn main() {}
