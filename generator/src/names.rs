@@ -105,16 +105,14 @@ impl NameScope {
         self.used.insert(name.to_string());
     }
 
-    /// Returns `base`, or `base2`, `base3`, ... for later claimants.
+    /// Returns `base`, or `base2`, `base3`, ... for later claimants
+    /// (`base_2` for snake_case names and names ending in a digit).
     pub fn claim(&mut self, base: &str) -> String {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        let separator = if base.ends_with(|c: char| c.is_ascii_digit()) {
-            "_"
-        } else {
-            ""
-        };
+        let snake = base.starts_with(|c: char| c.is_ascii_lowercase());
+        let separator = if snake || base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))

@@ -1,0 +1,291 @@
+//! The fixture specs' generated modules (built by `build.rs`), compiled and
+//! exercised: wire names, open enums, null vs absent, defaults, formats,
+//! maps, composition, recursion, and every way of calling an operation.
+
+macro_rules! fixture {
+    ($name:ident) => {
+        #[allow(dead_code)]
+        mod $name {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($name), ".rs"));
+        }
+    };
+}
+
+fixture!(composition);
+fixture!(containers_formats);
+fixture!(enums);
+fixture!(naming);
+fixture!(nullable_defaults);
+fixture!(operations);
+
+use serde_json::json;
+
+#[test]
+fn wire_names_survive_renaming() {
+    let thing = naming::Thing {
+        r#type: Some("t".into()),
+        self_: Some("s".into()),
+        first_name: Some("snake".into()),
+        first_name_2: Some("camel".into()),
+        x_rate_limit: Some(5),
+        n_2fa: Some(true),
+        id: Some("i".into()),
+        na_ve: Some("n".into()),
+    };
+    let wire = serde_json::to_value(&thing).unwrap();
+    assert_eq!(
+        wire,
+        json!({"type": "t", "self": "s", "first_name": "snake", "firstName": "camel",
+               "x-rate-limit": 5, "2fa": true, "@id": "i", "naïve": "n"})
+    );
+    let back: naming::Thing = serde_json::from_value(wire).unwrap();
+    assert_eq!(back, thing);
+    // A schema named like a std type does not shadow it.
+    let _ = naming::ResultModel { ok: Some(true) };
+}
+
+#[test]
+fn enums_keep_colliding_and_unknown_values() {
+    use enums::{Named, Priority, SortOrder, Status};
+    let all = [SortOrder::Asc, SortOrder::Desc, SortOrder::Asc2, SortOrder::Desc2];
+    let wire: Vec<String> = all.iter().map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_string()).collect();
+    assert_eq!(wire, ["ASC", "DESC", "asc", "desc"]);
+    let unknown: SortOrder = serde_json::from_value(json!("Random")).unwrap();
+    assert_eq!(unknown, SortOrder::Unrecognized("Random".into()));
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), json!("Random"));
+
+    let seven: Priority = serde_json::from_value(json!(7)).unwrap();
+    assert_eq!(seven, Priority::Unrecognized(7));
+    assert_eq!(serde_json::to_value(seven).unwrap(), json!(7));
+    assert_eq!(serde_json::from_value::<Priority>(json!(3)).unwrap(), Priority::V3);
+
+    // `unknown` and `Unrecognized` are real values here, not the catch-all.
+    for value in ["opted-in", "opted_out", "", "unknown", "Unrecognized"] {
+        let status: Status = serde_json::from_value(json!(value)).unwrap();
+        assert!(!matches!(status, Status::Unrecognized(_)), "{value} is a known value");
+        assert_eq!(status.as_str(), value);
+    }
+    assert_eq!(serde_json::from_value::<Status>(json!("Unrecognized")).unwrap(), Status::Unrecognized2);
+    assert_eq!(serde_json::from_value::<Status>(json!("new")).unwrap(), Status::Unrecognized("new".into()));
+    assert_eq!(serde_json::to_value(Named::On).unwrap(), json!(1));
+}
+
+#[test]
+fn null_and_absent_are_different() {
+    use nullable_defaults::{Owner, Update};
+    use nullable_defaults::runtime::Nullable;
+    let mut update = Update {
+        id: "1".into(),
+        note: None,
+        name: None,
+        nickname: Nullable::Absent,
+        level: None,
+        count: None,
+        ratio: None,
+        active: None,
+        tags: None,
+        owner: Nullable::Absent,
+    };
+    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"id": "1", "note": null}));
+    update.nickname = Nullable::Null;
+    update.owner = Nullable::Value(Owner { id: Some("o".into()) });
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"id": "1", "note": null, "nickname": null, "owner": {"id": "o"}})
+    );
+    let decoded: Update = serde_json::from_value(json!({"id": "1", "note": "n", "nickname": null})).unwrap();
+    assert_eq!(decoded.nickname, Nullable::Null);
+    assert_eq!(decoded.owner, Nullable::Absent);
+    assert_eq!(decoded.note.as_deref(), Some("n"));
+}
+
+#[test]
+fn defaults_fill_absent_fields_when_decoding() {
+    use nullable_defaults::{Update, UpdateLevel};
+    let decoded: Update = serde_json::from_value(json!({"id": "1", "note": null})).unwrap();
+    assert_eq!(decoded.level, Some(UpdateLevel::Primary));
+    assert_eq!(decoded.count, Some(10));
+    assert_eq!(decoded.ratio, Some(0.5));
+    assert_eq!(decoded.active, Some(true));
+    assert_eq!(decoded.tags, Some(Vec::new()));
+    let explicit: Update = serde_json::from_value(json!({"id": "1", "note": null, "count": 3})).unwrap();
+    assert_eq!(explicit.count, Some(3));
+}
+
+#[test]
+fn formats_and_maps() {
+    use containers_formats::{Closed, Formats, Maps, WithExtras};
+    let formats: Formats = serde_json::from_value(json!({
+        "at": "2024-05-01T10:00:00Z", "on": "2024-05-01", "id": "6f1c3c9e-8a53-4bfb-9a0e-2a6fd2a1b001",
+        "small": 1, "big": 9007199254740993i64, "unsigned": 18446744073709551615u64, "single": 1.5, "double": 2.25,
+        "odd": "kept as a string"
+    }))
+    .unwrap();
+    assert_eq!(formats.at.unwrap().to_rfc3339(), "2024-05-01T10:00:00+00:00");
+    assert_eq!(formats.on.unwrap().to_string(), "2024-05-01");
+    assert_eq!(formats.unsigned, Some(u64::MAX));
+    assert!(serde_json::from_value::<Formats>(json!({"id": "not-a-uuid"})).is_err());
+
+    let maps: Maps = serde_json::from_value(json!({
+        "free_form": {"a": [1]}, "any_value": 3, "counts": {"x": 1}, "open": {"k": null},
+        "nested": [["a"]], "items": [{"name": "n"}]
+    }))
+    .unwrap();
+    assert_eq!(maps.counts.unwrap()["x"], 1);
+    assert_eq!(maps.items.unwrap()[0].name.as_deref(), Some("n"));
+
+    let extras: WithExtras = serde_json::from_value(json!({"known": "k", "other": "o"})).unwrap();
+    assert_eq!(extras.additional_properties["other"], "o");
+    assert_eq!(serde_json::to_value(&extras).unwrap(), json!({"known": "k", "other": "o"}));
+    // additionalProperties: false still ignores unknown keys, so that a
+    // server adding a field does not break decoding.
+    let closed: Closed = serde_json::from_value(json!({"known": "k", "new": 1})).unwrap();
+    assert_eq!(closed.known.as_deref(), Some("k"));
+}
+
+#[test]
+fn composition_and_recursion() {
+    use composition::{Deep, IdOrName, Pet, Tree};
+    let deep: Deep = serde_json::from_value(json!({"id": "1", "name": "n", "depth": 2})).unwrap();
+    assert_eq!((deep.id.as_str(), deep.name.as_deref(), deep.depth), ("1", Some("n"), 2));
+
+    let cat: Pet = serde_json::from_value(json!({"pet_type": "cat", "meows": true})).unwrap();
+    assert!(matches!(&cat, Pet::Cat(c) if c.meows == Some(true)));
+    assert_eq!(serde_json::to_value(&cat).unwrap(), json!({"pet_type": "cat", "meows": true}));
+    let dog: Pet = serde_json::from_value(json!({"pet_type": "dog", "barks": true})).unwrap();
+    assert!(matches!(dog, Pet::Dog(_)), "mapping by bare schema name");
+    let bird: Pet = serde_json::from_value(json!({"pet_type": "bird"})).unwrap();
+    assert!(matches!(bird, Pet::Unrecognized(_)));
+
+    assert_eq!(serde_json::from_value::<IdOrName>(json!(5)).unwrap(), IdOrName::Integer(5));
+    assert_eq!(serde_json::from_value::<IdOrName>(json!("x")).unwrap(), IdOrName::String("x".into()));
+
+    let tree: Tree = serde_json::from_value(json!({"children": [{}], "parent": {"parent": {}}})).unwrap();
+    assert!(tree.parent.unwrap().parent.is_some());
+}
+
+mod operations_client {
+    use super::operations::{self, Client, runtime};
+    use serde_json::json;
+    use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    fn client(server: &MockServer) -> Client {
+        Client::with_base_url(server.uri()).with_retry_policy(runtime::RetryPolicy::disabled())
+    }
+
+    #[test]
+    fn server_variables_are_substituted() {
+        assert_eq!(Client::DEFAULT_BASE_URL, "https://eu.example.com/v2");
+    }
+
+    #[tokio::test]
+    async fn parameters_of_every_kind() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/items/42"))
+            .and(query_param("fields", "a,b"))
+            .and(query_param("filter[state]", "open"))
+            .and(query_param("limit", "5"))
+            .and(header("if-none-match", "etag"))
+            .and(header("cookie", "session=abc"))
+            .and(header("authorization", "Bearer tok"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 42})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let filter = operations::GetItemsByItemIdFilter { state: Some("open".into()) };
+        let item = client(&server)
+            .with_bearer("tok")
+            .get_items_by_item_id(42, Some(&["a".to_string(), "b".to_string()]), Some(&["x".to_string(), "y".to_string()]), Some(&filter), Some("etag"), Some("abc"), Some(5))
+            .await
+            .unwrap();
+        assert_eq!(item.id, 42);
+        let requests = server.received_requests().await.unwrap();
+        let query = requests[0].url.query().unwrap().to_string();
+        assert!(query.contains("tags=x&tags=y"), "exploded array: {query}");
+    }
+
+    #[tokio::test]
+    async fn constraints_are_checked_before_sending() {
+        let server = MockServer::start().await;
+        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+        let err = client(&server)
+            .with_bearer("tok")
+            .get_items_by_item_id(1, None, None, None, None, None, Some(500))
+            .await
+            .unwrap_err();
+        match err {
+            runtime::Error::Validation(v) => assert_eq!(v.field, "limit"),
+            other => panic!("expected a validation error, got {other:?}"),
+        }
+    }
+
+    #[tokio::test]
+    async fn statuses_map_to_typed_results() {
+        let server = MockServer::start().await;
+        Mock::given(path("/items/1")).respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "nope"}))).mount(&server).await;
+        Mock::given(path("/items/2")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
+        Mock::given(path("/items/3")).respond_with(ResponseTemplate::new(418).set_body_json(json!({"title": "teapot"}))).mount(&server).await;
+        let c = client(&server).with_bearer("tok");
+        let call = |id| c.get_items_by_item_id(id, None, None, None, None, None, None);
+        match call(1).await.unwrap_err() {
+            runtime::Error::Api { status, body: operations::GetItemsByItemIdError::NotFound(p), .. } => {
+                assert_eq!(status.as_u16(), 404);
+                assert_eq!(p.title.as_deref(), Some("nope"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(call(2).await.unwrap_err(), runtime::Error::Api { body: operations::GetItemsByItemIdError::Status5xx(()), .. }));
+        assert!(matches!(call(3).await.unwrap_err(), runtime::Error::Api { body: operations::GetItemsByItemIdError::Default(_), .. }));
+    }
+
+    #[tokio::test]
+    async fn security_alternatives_and_none() {
+        let server = MockServer::start().await;
+        Mock::given(method("DELETE")).and(path("/items/9")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+        Mock::given(method("POST"))
+            .and(path("/items"))
+            .and(query_param("key", "k"))
+            .and(body_json(json!({"name": "box"})))
+            .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 7})))
+            .expect(1)
+            .mount(&server)
+            .await;
+        // No credentials at all: `security: []` sends anyway.
+        client(&server).delete_item(9).await.unwrap();
+        // Without any credential the alternatives cannot be met.
+        let missing = client(&server).create_item(&operations::CreateItemRequest { name: "box".into() }).await.unwrap_err();
+        assert!(matches!(missing, runtime::Error::MissingCredentials { .. }));
+        let created = client(&server).with_api_key("k").create_item(&operations::CreateItemRequest { name: "box".into() }).await.unwrap();
+        assert!(matches!(created, operations::CreateItemResponse::Created(body) if body.id == Some(7)));
+    }
+
+    #[tokio::test]
+    async fn text_binary_and_form_bodies() {
+        let server = MockServer::start().await;
+        Mock::given(path("/render"))
+            .and(header("content-type", "text/plain"))
+            .and(body_string("# hi"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw("<h1>hi</h1>", "text/html"))
+            .mount(&server)
+            .await;
+        Mock::given(path("/upload"))
+            .and(header("content-type", "application/octet-stream"))
+            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0u8, 255], "application/octet-stream"))
+            .mount(&server)
+            .await;
+        Mock::given(path("/form"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string("a=x+y%26z&b=2"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let c = client(&server).with_bearer("tok");
+        assert_eq!(c.render(Some("# hi")).await.unwrap(), "<h1>hi</h1>");
+        let bytes = c.upload(runtime::Bytes::from_static(&[1, 2])).await.unwrap();
+        assert_eq!(&bytes[..], &[0, 255]);
+        c.submit_form(&operations::SubmitFormRequest { a: Some("x y&z".into()), b: Some(2) }).await.unwrap();
+    }
+}
