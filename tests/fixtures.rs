@@ -47,8 +47,22 @@ fn wire_names_survive_renaming() {
 #[test]
 fn enums_keep_colliding_and_unknown_values() {
     use enums::{Named, Priority, SortOrder, Status};
-    let all = [SortOrder::Asc, SortOrder::Desc, SortOrder::Asc2, SortOrder::Desc2];
-    let wire: Vec<String> = all.iter().map(|v| serde_json::to_value(v).unwrap().as_str().unwrap().to_string()).collect();
+    let all = [
+        SortOrder::Asc,
+        SortOrder::Desc,
+        SortOrder::Asc2,
+        SortOrder::Desc2,
+    ];
+    let wire: Vec<String> = all
+        .iter()
+        .map(|v| {
+            serde_json::to_value(v)
+                .unwrap()
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
     assert_eq!(wire, ["ASC", "DESC", "asc", "desc"]);
     let unknown: SortOrder = serde_json::from_value(json!("Random")).unwrap();
     assert_eq!(unknown, SortOrder::Unrecognized("Random".into()));
@@ -57,23 +71,35 @@ fn enums_keep_colliding_and_unknown_values() {
     let seven: Priority = serde_json::from_value(json!(7)).unwrap();
     assert_eq!(seven, Priority::Unrecognized(7));
     assert_eq!(serde_json::to_value(seven).unwrap(), json!(7));
-    assert_eq!(serde_json::from_value::<Priority>(json!(3)).unwrap(), Priority::V3);
+    assert_eq!(
+        serde_json::from_value::<Priority>(json!(3)).unwrap(),
+        Priority::V3
+    );
 
     // `unknown` and `Unrecognized` are real values here, not the catch-all.
     for value in ["opted-in", "opted_out", "", "unknown", "Unrecognized"] {
         let status: Status = serde_json::from_value(json!(value)).unwrap();
-        assert!(!matches!(status, Status::Unrecognized(_)), "{value} is a known value");
+        assert!(
+            !matches!(status, Status::Unrecognized(_)),
+            "{value} is a known value"
+        );
         assert_eq!(status.as_str(), value);
     }
-    assert_eq!(serde_json::from_value::<Status>(json!("Unrecognized")).unwrap(), Status::Unrecognized2);
-    assert_eq!(serde_json::from_value::<Status>(json!("new")).unwrap(), Status::Unrecognized("new".into()));
+    assert_eq!(
+        serde_json::from_value::<Status>(json!("Unrecognized")).unwrap(),
+        Status::Unrecognized2
+    );
+    assert_eq!(
+        serde_json::from_value::<Status>(json!("new")).unwrap(),
+        Status::Unrecognized("new".into())
+    );
     assert_eq!(serde_json::to_value(Named::On).unwrap(), json!(1));
 }
 
 #[test]
 fn null_and_absent_are_different() {
-    use nullable_defaults::{Owner, Update};
     use nullable_defaults::runtime::Nullable;
+    use nullable_defaults::{Owner, Update};
     let mut update = Update {
         id: "1".into(),
         note: None,
@@ -86,14 +112,20 @@ fn null_and_absent_are_different() {
         tags: None,
         owner: Nullable::Absent,
     };
-    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"id": "1", "note": null}));
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"id": "1", "note": null})
+    );
     update.nickname = Nullable::Null;
-    update.owner = Nullable::Value(Owner { id: Some("o".into()) });
+    update.owner = Nullable::Value(Owner {
+        id: Some("o".into()),
+    });
     assert_eq!(
         serde_json::to_value(&update).unwrap(),
         json!({"id": "1", "note": null, "nickname": null, "owner": {"id": "o"}})
     );
-    let decoded: Update = serde_json::from_value(json!({"id": "1", "note": "n", "nickname": null})).unwrap();
+    let decoded: Update =
+        serde_json::from_value(json!({"id": "1", "note": "n", "nickname": null})).unwrap();
     assert_eq!(decoded.nickname, Nullable::Null);
     assert_eq!(decoded.owner, Nullable::Absent);
     assert_eq!(decoded.note.as_deref(), Some("n"));
@@ -108,7 +140,8 @@ fn defaults_fill_absent_fields_when_decoding() {
     assert_eq!(decoded.ratio, Some(0.5));
     assert_eq!(decoded.active, Some(true));
     assert_eq!(decoded.tags, Some(Vec::new()));
-    let explicit: Update = serde_json::from_value(json!({"id": "1", "note": null, "count": 3})).unwrap();
+    let explicit: Update =
+        serde_json::from_value(json!({"id": "1", "note": null, "count": 3})).unwrap();
     assert_eq!(explicit.count, Some(3));
 }
 
@@ -121,7 +154,10 @@ fn formats_and_maps() {
         "odd": "kept as a string"
     }))
     .unwrap();
-    assert_eq!(formats.at.unwrap().to_rfc3339(), "2024-05-01T10:00:00+00:00");
+    assert_eq!(
+        formats.at.unwrap().to_rfc3339(),
+        "2024-05-01T10:00:00+00:00"
+    );
     assert_eq!(formats.on.unwrap().to_string(), "2024-05-01");
     assert_eq!(formats.unsigned, Some(u64::MAX));
     assert!(serde_json::from_value::<Formats>(json!({"id": "not-a-uuid"})).is_err());
@@ -136,7 +172,10 @@ fn formats_and_maps() {
 
     let extras: WithExtras = serde_json::from_value(json!({"known": "k", "other": "o"})).unwrap();
     assert_eq!(extras.additional_properties["other"], "o");
-    assert_eq!(serde_json::to_value(&extras).unwrap(), json!({"known": "k", "other": "o"}));
+    assert_eq!(
+        serde_json::to_value(&extras).unwrap(),
+        json!({"known": "k", "other": "o"})
+    );
     // additionalProperties: false still ignores unknown keys, so that a
     // server adding a field does not break decoding.
     let closed: Closed = serde_json::from_value(json!({"known": "k", "new": 1})).unwrap();
@@ -147,20 +186,33 @@ fn formats_and_maps() {
 fn composition_and_recursion() {
     use composition::{Deep, IdOrName, Pet, Tree};
     let deep: Deep = serde_json::from_value(json!({"id": "1", "name": "n", "depth": 2})).unwrap();
-    assert_eq!((deep.id.as_str(), deep.name.as_deref(), deep.depth), ("1", Some("n"), 2));
+    assert_eq!(
+        (deep.id.as_str(), deep.name.as_deref(), deep.depth),
+        ("1", Some("n"), 2)
+    );
 
     let cat: Pet = serde_json::from_value(json!({"pet_type": "cat", "meows": true})).unwrap();
     assert!(matches!(&cat, Pet::Cat(c) if c.meows == Some(true)));
-    assert_eq!(serde_json::to_value(&cat).unwrap(), json!({"pet_type": "cat", "meows": true}));
+    assert_eq!(
+        serde_json::to_value(&cat).unwrap(),
+        json!({"pet_type": "cat", "meows": true})
+    );
     let dog: Pet = serde_json::from_value(json!({"pet_type": "dog", "barks": true})).unwrap();
     assert!(matches!(dog, Pet::Dog(_)), "mapping by bare schema name");
     let bird: Pet = serde_json::from_value(json!({"pet_type": "bird"})).unwrap();
     assert!(matches!(bird, Pet::Unrecognized(_)));
 
-    assert_eq!(serde_json::from_value::<IdOrName>(json!(5)).unwrap(), IdOrName::Integer(5));
-    assert_eq!(serde_json::from_value::<IdOrName>(json!("x")).unwrap(), IdOrName::String("x".into()));
+    assert_eq!(
+        serde_json::from_value::<IdOrName>(json!(5)).unwrap(),
+        IdOrName::Integer(5)
+    );
+    assert_eq!(
+        serde_json::from_value::<IdOrName>(json!("x")).unwrap(),
+        IdOrName::String("x".into())
+    );
 
-    let tree: Tree = serde_json::from_value(json!({"children": [{}], "parent": {"parent": {}}})).unwrap();
+    let tree: Tree =
+        serde_json::from_value(json!({"children": [{}], "parent": {"parent": {}}})).unwrap();
     assert!(tree.parent.unwrap().parent.is_some());
 }
 
@@ -194,10 +246,20 @@ mod operations_client {
             .expect(1)
             .mount(&server)
             .await;
-        let filter = operations::GetItemsByItemIdFilter { state: Some("open".into()) };
+        let filter = operations::GetItemsByItemIdFilter {
+            state: Some("open".into()),
+        };
         let item = client(&server)
             .with_bearer("tok")
-            .get_items_by_item_id(42, Some(&["a".to_string(), "b".to_string()]), Some(&["x".to_string(), "y".to_string()]), Some(&filter), Some("etag"), Some("abc"), Some(5))
+            .get_items_by_item_id(
+                42,
+                Some(&["a".to_string(), "b".to_string()]),
+                Some(&["x".to_string(), "y".to_string()]),
+                Some(&filter),
+                Some("etag"),
+                Some("abc"),
+                Some(5),
+            )
             .await
             .unwrap();
         assert_eq!(item.id, 42);
@@ -209,7 +271,11 @@ mod operations_client {
     #[tokio::test]
     async fn constraints_are_checked_before_sending() {
         let server = MockServer::start().await;
-        Mock::given(method("GET")).respond_with(ResponseTemplate::new(200)).expect(0).mount(&server).await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(0)
+            .mount(&server)
+            .await;
         let err = client(&server)
             .with_bearer("tok")
             .get_items_by_item_id(1, None, None, None, None, None, Some(500))
@@ -224,26 +290,56 @@ mod operations_client {
     #[tokio::test]
     async fn statuses_map_to_typed_results() {
         let server = MockServer::start().await;
-        Mock::given(path("/items/1")).respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "nope"}))).mount(&server).await;
-        Mock::given(path("/items/2")).respond_with(ResponseTemplate::new(503)).mount(&server).await;
-        Mock::given(path("/items/3")).respond_with(ResponseTemplate::new(418).set_body_json(json!({"title": "teapot"}))).mount(&server).await;
+        Mock::given(path("/items/1"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "nope"})))
+            .mount(&server)
+            .await;
+        Mock::given(path("/items/2"))
+            .respond_with(ResponseTemplate::new(503))
+            .mount(&server)
+            .await;
+        Mock::given(path("/items/3"))
+            .respond_with(ResponseTemplate::new(418).set_body_json(json!({"title": "teapot"})))
+            .mount(&server)
+            .await;
         let c = client(&server).with_bearer("tok");
         let call = |id| c.get_items_by_item_id(id, None, None, None, None, None, None);
         match call(1).await.unwrap_err() {
-            runtime::Error::Api { status, body: operations::GetItemsByItemIdError::NotFound(p), .. } => {
+            runtime::Error::Api {
+                status,
+                body: operations::GetItemsByItemIdError::NotFound(p),
+                ..
+            } => {
                 assert_eq!(status.as_u16(), 404);
                 assert_eq!(p.title.as_deref(), Some("nope"));
             }
             other => panic!("{other:?}"),
         }
-        assert!(matches!(call(2).await.unwrap_err(), runtime::Error::Api { body: operations::GetItemsByItemIdError::Status5xx(()), .. }));
-        assert!(matches!(call(3).await.unwrap_err(), runtime::Error::Api { body: operations::GetItemsByItemIdError::Default(_), .. }));
+        assert!(matches!(
+            call(2).await.unwrap_err(),
+            runtime::Error::Api {
+                body: operations::GetItemsByItemIdError::Status5xx(()),
+                ..
+            }
+        ));
+        assert!(matches!(
+            call(3).await.unwrap_err(),
+            runtime::Error::Api {
+                body: operations::GetItemsByItemIdError::Default(_),
+                ..
+            }
+        ));
     }
 
     #[tokio::test]
     async fn security_alternatives_and_none() {
         let server = MockServer::start().await;
-        Mock::given(method("DELETE")).and(path("/items/9")).respond_with(ResponseTemplate::new(204)).expect(1).mount(&server).await;
+        Mock::given(method("DELETE"))
+            .and(path("/items/9"))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
         Mock::given(method("POST"))
             .and(path("/items"))
             .and(query_param("key", "k"))
@@ -255,10 +351,19 @@ mod operations_client {
         // No credentials at all: `security: []` sends anyway.
         client(&server).delete_item(9).await.unwrap();
         // Without any credential the alternatives cannot be met.
-        let missing = client(&server).create_item(&operations::CreateItemRequest { name: "box".into() }).await.unwrap_err();
+        let missing = client(&server)
+            .create_item(&operations::CreateItemRequest { name: "box".into() })
+            .await
+            .unwrap_err();
         assert!(matches!(missing, runtime::Error::MissingCredentials { .. }));
-        let created = client(&server).with_api_key("k").create_item(&operations::CreateItemRequest { name: "box".into() }).await.unwrap();
-        assert!(matches!(created, operations::CreateItemResponse::Created(body) if body.id == Some(7)));
+        let created = client(&server)
+            .with_api_key("k")
+            .create_item(&operations::CreateItemRequest { name: "box".into() })
+            .await
+            .unwrap();
+        assert!(
+            matches!(created, operations::CreateItemResponse::Created(body) if body.id == Some(7))
+        );
     }
 
     #[tokio::test]
@@ -272,7 +377,9 @@ mod operations_client {
             .await;
         Mock::given(path("/upload"))
             .and(header("content-type", "application/octet-stream"))
-            .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0u8, 255], "application/octet-stream"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(vec![0u8, 255], "application/octet-stream"),
+            )
             .mount(&server)
             .await;
         Mock::given(path("/form"))
@@ -284,8 +391,16 @@ mod operations_client {
             .await;
         let c = client(&server).with_bearer("tok");
         assert_eq!(c.render(Some("# hi")).await.unwrap(), "<h1>hi</h1>");
-        let bytes = c.upload(runtime::Bytes::from_static(&[1, 2])).await.unwrap();
+        let bytes = c
+            .upload(runtime::Bytes::from_static(&[1, 2]))
+            .await
+            .unwrap();
         assert_eq!(&bytes[..], &[0, 255]);
-        c.submit_form(&operations::SubmitFormRequest { a: Some("x y&z".into()), b: Some(2) }).await.unwrap();
+        c.submit_form(&operations::SubmitFormRequest {
+            a: Some("x y&z".into()),
+            b: Some(2),
+        })
+        .await
+        .unwrap();
     }
 }

@@ -32,16 +32,69 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
     let value = parse_value(path, bytes)?;
     check_version(path, &value)?;
     serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value).map_err(|err| {
-        let pointer = path_to_pointer(err.path());
+        let (pointer, message) =
+            refine(&value, path_to_pointer(err.path()), err.inner().to_string());
         Error::Spec {
             location: Location {
                 file: path.to_path_buf(),
                 line_col: None,
                 pointer: Some(pointer),
             },
-            message: format!("not a valid OpenAPI 3.0 document here: {}", err.inner()),
+            message: format!("not a valid OpenAPI 3.0 document here: {message}"),
         }
     })
+}
+
+/// serde loses the path inside `#[serde(flatten)]` maps (paths, response
+/// codes), so an error there is re-located by parsing each entry alone.
+fn refine(document: &serde_json::Value, pointer: String, message: String) -> (String, String) {
+    fn first_failing<T: serde::de::DeserializeOwned>(
+        map: &serde_json::Map<String, serde_json::Value>,
+        base: &str,
+    ) -> Option<(String, String)> {
+        // `$ref` entries are checked where they point; untagged enums
+        // would hide the inner path, so entries are parsed as items.
+        let is_ref = |v: &serde_json::Value| v.get("$ref").is_some();
+        map.iter()
+            .filter(|(key, v)| !key.starts_with("x-") && !is_ref(v))
+            .find_map(|(key, value)| {
+                serde_path_to_error::deserialize::<_, T>(value)
+                    .err()
+                    .map(|err| {
+                        let inner = path_to_pointer(err.path());
+                        let key = key.replace('~', "~0").replace('/', "~1");
+                        (
+                            format!("{base}/{key}{}", &inner[1..]),
+                            err.inner().to_string(),
+                        )
+                    })
+            })
+    }
+    let Some(node) = document.pointer(&pointer[1..]) else {
+        return (pointer, message);
+    };
+    let Some(map) = node.as_object() else {
+        return (pointer, message);
+    };
+    let found = if pointer == "#/paths" {
+        first_failing::<openapiv3::PathItem>(map, &pointer)
+    } else if pointer.ends_with("/responses") {
+        first_failing::<openapiv3::Response>(map, &pointer)
+    } else {
+        None
+    };
+    match found {
+        // One more level: an operation's responses are flattened too.
+        Some((inner, inner_message)) if inner != pointer => {
+            let (deeper, deeper_message) = refine(document, inner.clone(), inner_message.clone());
+            if deeper == inner {
+                (inner, inner_message)
+            } else {
+                (deeper, deeper_message)
+            }
+        }
+        _ => (pointer, message),
+    }
 }
 
 fn parse_value(path: &Path, bytes: &[u8]) -> Result<serde_json::Value> {

@@ -112,7 +112,11 @@ impl NameScope {
             return base.to_string();
         }
         let snake = base.starts_with(|c: char| c.is_ascii_lowercase());
-        let separator = if snake || base.ends_with(|c: char| c.is_ascii_digit()) { "_" } else { "" };
+        let separator = if snake || base.ends_with(|c: char| c.is_ascii_digit()) {
+            "_"
+        } else {
+            ""
+        };
         (2..)
             .map(|n| format!("{base}{separator}{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))
