@@ -246,20 +246,19 @@ mod operations_client {
             .expect(1)
             .mount(&server)
             .await;
-        let filter = operations::GetItemsByItemIdFilter {
-            state: Some("open".into()),
+        let options = operations::GetItemsByItemIdOptions {
+            fields: Some(vec!["a".into(), "b".into()]),
+            tags: Some(vec!["x".into(), "y".into()]),
+            filter: Some(operations::GetItemsByItemIdFilter {
+                state: Some("open".into()),
+            }),
+            if_none_match: Some("etag".into()),
+            session: Some("abc".into()),
+            limit: Some(5),
         };
         let item = client(&server)
             .with_bearer("tok")
-            .get_items_by_item_id(
-                42,
-                Some(&["a".to_string(), "b".to_string()]),
-                Some(&["x".to_string(), "y".to_string()]),
-                Some(&filter),
-                Some("etag"),
-                Some("abc"),
-                Some(5),
-            )
+            .get_items_by_item_id(42, &options)
             .await
             .unwrap();
         assert_eq!(item.id, 42);
@@ -278,7 +277,13 @@ mod operations_client {
             .await;
         let err = client(&server)
             .with_bearer("tok")
-            .get_items_by_item_id(1, None, None, None, None, None, Some(500))
+            .get_items_by_item_id(
+                1,
+                &operations::GetItemsByItemIdOptions {
+                    limit: Some(500),
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap_err();
         match err {
@@ -303,7 +308,8 @@ mod operations_client {
             .mount(&server)
             .await;
         let c = client(&server).with_bearer("tok");
-        let call = |id| c.get_items_by_item_id(id, None, None, None, None, None, None);
+        let none = operations::GetItemsByItemIdOptions::default();
+        let call = |id| c.get_items_by_item_id(id, &none);
         match call(1).await.unwrap_err() {
             runtime::Error::Api {
                 status,

@@ -217,6 +217,9 @@ pub struct Operation {
     pub error_type: String,
     /// Name of the per-operation success enum, when several success bodies differ.
     pub success_type: Option<String>,
+    /// Name of the struct holding the optional parameters, when there are
+    /// too many arguments to pass them one by one.
+    pub options_type: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -89,9 +89,8 @@ pub fn crate_files(package: &str, specs: &[PathBuf], deny_warnings: bool) -> Res
 }
 
 fn lib_rs(package: &str, modules: &[(String, String)]) -> Result<String> {
-    let crate_doc = format!(
-        " API clients generated from OpenAPI specs: one module per spec, sharing [`runtime`]."
-    );
+    let crate_doc =
+        " API clients generated from OpenAPI specs: one module per spec, sharing [`runtime`].";
     let declarations: Vec<TokenStream> = modules
         .iter()
         .map(|(module, title)| {

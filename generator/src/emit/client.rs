@@ -295,11 +295,35 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
             body.doc.as_deref().unwrap_or("the request body").trim()
         ));
     }
-    for param in ordered.iter().filter(|p| !p.required) {
-        let name = ident(&param.rust_name);
-        let ty = param_arg_type(&param.ty, false);
-        args.push(quote!(#name: #ty));
-        arg_docs.push(param_doc(param));
+    // Optional parameters: positional `Option`s, or one options struct
+    // whose fields are bound to the same local names.
+    let mut option_bindings = Vec::new();
+    match &op.options_type {
+        Some(options) => {
+            let options = type_ident(options);
+            args.push(quote!(options: &#options));
+            arg_docs.push(format!(
+                "- `options`: the optional parameters, see [`{options}`]"
+            ));
+            for param in ordered.iter().filter(|p| !p.required) {
+                let name = ident(&param.rust_name);
+                let ty = param_arg_type(&param.ty, false);
+                let access = match &param.ty {
+                    TypeRef::String | TypeRef::Array(_) => quote!(options.#name.as_deref()),
+                    ty if is_copy(ty) => quote!(options.#name),
+                    _ => quote!(options.#name.as_ref()),
+                };
+                option_bindings.push(quote!(let #name: #ty = #access;));
+            }
+        }
+        None => {
+            for param in ordered.iter().filter(|p| !p.required) {
+                let name = ident(&param.rust_name);
+                let ty = param_arg_type(&param.ty, false);
+                args.push(quote!(#name: #ty));
+                arg_docs.push(param_doc(param));
+            }
+        }
     }
     let arg_doc_text = if arg_docs.is_empty() {
         String::new()
@@ -310,6 +334,7 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
     let arg_doc = doc_attrs([Some(arg_doc_text.as_str())]);
 
     let validation = param_validation(op, validated);
+    let validation = quote!(#(#option_bindings)* #validation);
     let path = path_expression(op);
     let query = query_statements(op);
     let headers = header_statements(op);
@@ -567,11 +592,19 @@ fn body_expression(op: &Operation, validated: &BTreeSet<String>) -> (TokenStream
             }
         },
     };
+    let fallible = match &body.media {
+        MediaKind::Text(_) => body.ty != TypeRef::String,
+        MediaKind::Binary(_) => body.ty != TypeRef::Bytes,
+        MediaKind::Json | MediaKind::Form | MediaKind::Multipart => true,
+    };
     let value = if body.required {
         quote!(Some(#encode))
-    } else {
+    } else if fallible {
         quote!(match body { Some(body) => Some(#encode), None => None })
+    } else {
+        quote!(body.map(|body| #encode))
     };
+
     (validate, value)
 }
 
@@ -730,7 +763,29 @@ fn operation_enums(op: &Operation) -> TokenStream {
             }
         }
     });
-    quote!(#success #error)
+    let options = op.options_type.as_ref().map(|name| {
+        let name = type_ident(name);
+        let fields = op.params.iter().filter(|p| !p.required).map(|param| {
+            let field = ident(&param.rust_name);
+            let ty = rust_type(&param.ty);
+            let text = param_doc(param);
+            let doc = doc_attrs([Some(text.trim_start_matches("- "))]);
+            quote! {
+                #doc
+                pub #field: Option<#ty>,
+            }
+        });
+        let doc =
+            format!(" Optional parameters of [`Client::{method}`]; `Default` leaves them all out.");
+        quote! {
+            #[doc = #doc]
+            #[derive(Clone, Debug, Default, PartialEq)]
+            pub struct #name {
+                #(#fields)*
+            }
+        }
+    });
+    quote!(#success #error #options)
 }
 
 fn response_variant(response: &Response) -> TokenStream {

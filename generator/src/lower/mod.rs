@@ -43,7 +43,7 @@ pub fn lower(file: &Path, openapi: &OpenAPI, module: &str) -> Result<(Api, Vec<W
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        servers: openapi.servers.iter().map(|s| server_url(s)).collect(),
+        servers: openapi.servers.iter().map(server_url).collect(),
         types: lowerer.types,
         operations,
         security_schemes,

@@ -260,6 +260,10 @@ impl<'a> Lowerer<'a> {
         let error_type = self
             .type_names
             .claim(&type_ident(&format!("{type_base}Error")));
+        let options_type = needs_options_struct(&params, body.is_some()).then(|| {
+            self.type_names
+                .claim(&type_ident(&format!("{type_base}Options")))
+        });
         Ok(Operation {
             id,
             rust_name,
@@ -275,6 +279,7 @@ impl<'a> Lowerer<'a> {
             security,
             error_type,
             success_type,
+            options_type,
         })
     }
 
@@ -454,6 +459,13 @@ impl<'a> Lowerer<'a> {
         }
         alternatives
     }
+}
+
+/// Past six arguments (clippy's limit counts `&self`), the optional
+/// parameters move into a struct with `Default`, so calls stay readable.
+fn needs_options_struct(params: &[Param], has_body: bool) -> bool {
+    let optional = params.iter().filter(|p| !p.required).count();
+    optional > 0 && params.len() + usize::from(has_body) > 6
 }
 
 fn location_of(parameter: &Parameter) -> ParamLocation {
