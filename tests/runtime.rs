@@ -900,16 +900,16 @@ fn string_length_checks_count_characters() {
 
 #[test]
 fn pattern_check_searches_unanchored() {
-    assert!(check_pattern("f", "xx-123-yy", "[0-9]+").is_ok());
-    assert!(check_pattern("f", "abc", "^[a-c]+$").is_ok());
+    assert!(check_pattern("f", "xx-123-yy", "[0-9]+", "[0-9]+").is_ok());
+    assert!(check_pattern("f", "abc", "^[a-c]+$", "^[a-c]+$").is_ok());
     assert_eq!(
-        rule(check_pattern("f", "abcd", "^[a-c]+$")),
+        rule(check_pattern("f", "abcd", "^[a-c]+$", "^[a-c]+$")),
         "pattern = ^[a-c]+$"
     );
     // Cached patterns keep working.
-    assert!(check_pattern("f", "abc", "^[a-c]+$").is_ok());
+    assert!(check_pattern("f", "abc", "^[a-c]+$", "^[a-c]+$").is_ok());
     assert_eq!(
-        rule(check_pattern("f", "abc", "(unclosed")),
+        rule(check_pattern("f", "abc", "(unclosed", "(unclosed")),
         "pattern (invalid regex)"
     );
 }

@@ -702,13 +702,14 @@ impl runtime::Validate for ExternalContactRequest {
         }
         if let Some(value) = &self.language {
             let path = format!("{path}.{}", "language");
-            runtime::check_pattern(&path, value, "^[a-z]{2}$")?;
+            runtime::check_pattern(&path, value, "^[a-z]{2}$", "^[a-z]{2}$")?;
         }
         if let Some(value) = &self.birth_date {
             let path = format!("{path}.{}", "birthDate");
             runtime::check_pattern(
                 &path,
                 value,
+                "^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}$",
                 "^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}$",
             )?;
         }
@@ -741,7 +742,12 @@ impl runtime::Validate for ExternalContactPhone {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.phone {
             let path = format!("{path}.{}", "phone");
-            runtime::check_pattern(&path, value, "^\\+[1-9]\\d{1,14}$")?;
+            runtime::check_pattern(
+                &path,
+                value,
+                "^\\+[1-9]\\d{1,14}$",
+                "^\\+[1-9][0-9]{1,14}$",
+            )?;
         }
         Ok(())
     }
@@ -751,7 +757,7 @@ impl runtime::Validate for ExternalContactAddress {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.country {
             let path = format!("{path}.{}", "country");
-            runtime::check_pattern(&path, value, "^[A-Z]{2}$")?;
+            runtime::check_pattern(&path, value, "^[A-Z]{2}$", "^[A-Z]{2}$")?;
         }
         Ok(())
     }
@@ -783,11 +789,17 @@ impl runtime::Validate for ExternalContactCustomField {
                 &path,
                 value,
                 "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
+                "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$",
             )?;
         }
         if let Some(value) = &self.field_type_time {
             let path = format!("{path}.{}", "FieldTypeTime");
-            runtime::check_pattern(&path, value, "^([01][0-9]|2[0-3]):[0-5][0-9]$")?;
+            runtime::check_pattern(
+                &path,
+                value,
+                "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+            )?;
         }
         Ok(())
     }

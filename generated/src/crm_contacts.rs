@@ -506,11 +506,11 @@ impl runtime::Validate for UpdateContactRequest {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.country_code {
             let path = format!("{path}.{}", "country_code");
-            runtime::check_pattern(&path, value, "^[A-Z]{2}$")?;
+            runtime::check_pattern(&path, value, "^[A-Z]{2}$", "^[A-Z]{2}$")?;
         }
         if let Some(value) = &self.language {
             let path = format!("{path}.{}", "language");
-            runtime::check_pattern(&path, value, "^[a-z]{2}$")?;
+            runtime::check_pattern(&path, value, "^[a-z]{2}$", "^[a-z]{2}$")?;
         }
         Ok(())
     }

@@ -715,12 +715,15 @@ pub fn check_max_length(field: &str, value: &str, max: u64) -> Result<(), Valida
     })
 }
 
-/// Checks `pattern` as an unanchored regex search, as JSON Schema specifies. A pattern this
-/// regex engine cannot compile fails with the rule `pattern (invalid regex)`.
+/// Checks a `pattern` as an unanchored regex search, as JSON Schema specifies: `regex` is the
+/// spec's `pattern` translated to the regex crate's syntax (by the generator), `pattern` is
+/// the original, shown in the error. A regex that does not compile fails with the rule
+/// `pattern (invalid regex)`; the generator only emits regexes that compile.
 pub fn check_pattern(
     field: &str,
     value: &str,
     pattern: &'static str,
+    regex: &'static str,
 ) -> Result<(), ValidationError> {
     // Patterns are `'static` literals from generated code, so the cache stays small; invalid
     // patterns are cached as `None` so they are not recompiled on every call.
@@ -731,8 +734,8 @@ pub fn check_pattern(
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         cache
-            .entry(pattern)
-            .or_insert_with(|| Regex::new(pattern).ok())
+            .entry(regex)
+            .or_insert_with(|| Regex::new(regex).ok())
             .clone()
     };
     match regex {

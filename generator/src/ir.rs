@@ -149,7 +149,10 @@ pub enum FloatWidth {
 pub struct Constraints {
     pub min_length: Option<u64>,
     pub max_length: Option<u64>,
+    /// `pattern` as the spec writes it (ECMA-262), shown in errors.
     pub pattern: Option<String>,
+    /// The same pattern in the `regex` crate's syntax, which is checked.
+    pub pattern_regex: Option<String>,
     pub minimum: Option<f64>,
     pub exclusive_minimum: bool,
     pub maximum: Option<f64>,

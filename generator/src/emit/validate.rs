@@ -122,8 +122,8 @@ pub fn checks_for(
         if let Some(n) = c.max_length {
             checks.push(quote!(runtime::check_max_length(&path, #value, #n)?;));
         }
-        if let Some(pattern) = &c.pattern {
-            checks.push(quote!(runtime::check_pattern(&path, #value, #pattern)?;));
+        if let (Some(pattern), Some(regex)) = (&c.pattern, &c.pattern_regex) {
+            checks.push(quote!(runtime::check_pattern(&path, #value, #pattern, #regex)?;));
         }
     }
     if is_number {

@@ -6,6 +6,7 @@
 //! that names its JSON pointer.
 
 mod operations;
+mod pattern;
 mod recursion;
 mod schema_view;
 mod types;

@@ -488,7 +488,7 @@ impl<'a> Lowerer<'a> {
                     (
                         view.description(),
                         schema.schema_data.default.clone(),
-                        self.constraints_of(&view),
+                        self.constraints_of(&view, &at),
                         schema.schema_data.deprecated,
                     )
                 }
@@ -514,15 +514,30 @@ impl<'a> Lowerer<'a> {
     }
 
     /// Constraints of a schema; for arrays, with the item constraints too.
-    pub(super) fn constraints_of(&self, view: &SchemaView<'a>) -> Constraints {
+    /// Patterns are translated to the `regex` crate's syntax.
+    pub(super) fn constraints_of(&mut self, view: &SchemaView<'a>, pointer: &str) -> Constraints {
         let mut constraints = view.constraints.clone();
+        self.translate_pattern(&mut constraints, pointer);
         if let Some(ReferenceOr::Item(items)) = view.items {
-            let item = SchemaView::new(items).constraints;
+            let mut item = SchemaView::new(items).constraints;
+            self.translate_pattern(&mut item, &format!("{pointer}/items"));
             if !item.is_empty() {
                 constraints.items = Some(Box::new(item));
             }
         }
         constraints
+    }
+
+    fn translate_pattern(&mut self, constraints: &mut Constraints, pointer: &str) {
+        if let Some(pattern) = &constraints.pattern {
+            match super::pattern::to_rust_regex(pattern) {
+                Ok(translated) => constraints.pattern_regex = Some(translated),
+                Err(message) => {
+                    constraints.pattern = None;
+                    self.warn(&format!("{pointer}/pattern"), message);
+                }
+            }
+        }
     }
 
     fn string_enum(&mut self, schema: &'a Schema, view: &SchemaView<'a>) -> TypeKind {
