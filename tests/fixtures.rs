@@ -16,6 +16,7 @@ fixture!(containers_formats);
 fixture!(enums);
 fixture!(naming);
 fixture!(nullable_defaults);
+fixture!(openapi31);
 fixture!(operations);
 
 use serde_json::json;
@@ -409,4 +410,32 @@ mod operations_client {
         .await
         .unwrap();
     }
+}
+
+#[test]
+fn openapi_3_1_common_subset() {
+    use openapi31::{Note, NoteKind, NotePatch, NoteValue, runtime::Nullable};
+    let note: Note = serde_json::from_value(json!({
+        "id": "1", "kind": "note", "title": null, "rating": 4.5, "author": {"name": "a"}, "value": "v"
+    }))
+    .unwrap();
+    assert_eq!(note.kind, NoteKind::Note);
+    assert_eq!(note.title, Nullable::Null);
+    assert_eq!(note.value, Some(NoteValue::String("v".into())));
+    let patch = NotePatch {
+        title: Nullable::Null,
+    };
+    assert_eq!(
+        serde_json::to_value(&patch).unwrap(),
+        json!({"title": null})
+    );
+    use openapi31::runtime::Validate;
+    // The numeric `exclusiveMaximum: 5` of 3.1 became `maximum: 5` + exclusive.
+    let at_bound: Note =
+        serde_json::from_value(json!({"id": "1", "kind": "note", "rating": 5})).unwrap();
+    assert_eq!(at_bound.validate("note").unwrap_err().field, "note.rating");
+    let too_long = NotePatch {
+        title: Nullable::Value("x".repeat(21)),
+    };
+    assert_eq!(too_long.validate("body").unwrap_err().field, "body.title");
 }

@@ -72,7 +72,14 @@ pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<Generated
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    generate_from_openapi(spec, &source_name, &loaded.openapi, &module, options)
+    generate_from_openapi(
+        spec,
+        &source_name,
+        &loaded.openapi,
+        loaded.warnings,
+        &module,
+        options,
+    )
 }
 
 /// Runs the pipeline on spec text (`path` names it in messages).
@@ -81,7 +88,7 @@ pub fn generate_from_bytes(
     bytes: &[u8],
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
-    let openapi = load::parse(path, bytes)?;
+    let (openapi, load_warnings) = load::parse(path, bytes)?;
     let module = options
         .module
         .clone()
@@ -90,17 +97,26 @@ pub fn generate_from_bytes(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    generate_from_openapi(path, &source_name, &openapi, &module, options)
+    generate_from_openapi(
+        path,
+        &source_name,
+        &openapi,
+        load_warnings,
+        &module,
+        options,
+    )
 }
 
 fn generate_from_openapi(
     path: &Path,
     source_name: &str,
     openapi: &openapiv3::OpenAPI,
+    mut warnings: Vec<Warning>,
     module: &str,
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
-    let (api, warnings) = lower::lower(path, openapi, module)?;
+    let (api, lower_warnings) = lower::lower(path, openapi, module)?;
+    warnings.extend(lower_warnings);
     if options.deny_warnings && !warnings.is_empty() {
         let list = warnings
             .iter()

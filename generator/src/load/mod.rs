@@ -4,14 +4,18 @@
 //! checked before the typed parse, and so that a type error can be reported
 //! with the JSON pointer where it happened.
 
+mod convert31;
+
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Error, Location, Result};
+use crate::diagnostics::{Error, Location, Result, Warning};
 
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
     pub path: PathBuf,
     pub openapi: openapiv3::OpenAPI,
+    /// What a 3.1 → 3.0 conversion dropped.
+    pub warnings: Vec<Warning>,
 }
 
 /// Reads and parses one spec file.
@@ -20,29 +24,47 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
         path: path.to_path_buf(),
         source,
     })?;
-    let openapi = parse(path, &bytes)?;
+    let (openapi, warnings) = parse(path, &bytes)?;
     Ok(LoadedSpec {
         path: path.to_path_buf(),
         openapi,
+        warnings,
     })
 }
 
 /// Parses spec text; `path` is only used in messages.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<openapiv3::OpenAPI> {
-    let value = parse_value(path, bytes)?;
-    check_version(path, &value)?;
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value).map_err(|err| {
-        let (pointer, message) =
-            refine(&value, path_to_pointer(err.path()), err.inner().to_string());
-        Error::Spec {
-            location: Location {
-                file: path.to_path_buf(),
-                line_col: None,
-                pointer: Some(pointer),
-            },
-            message: format!("not a valid OpenAPI 3.0 document here: {message}"),
-        }
-    })
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<(openapiv3::OpenAPI, Vec<Warning>)> {
+    let mut value = parse_value(path, bytes)?;
+    let mut warnings = Vec::new();
+    if check_version(path, &value)? == Version::V3_1 {
+        let converted = convert31::convert(&mut value)
+            .map_err(|(pointer, message)| Error::spec(path, pointer, message))?;
+        warnings = converted
+            .into_iter()
+            .map(|(pointer, message)| Warning {
+                location: Location {
+                    file: path.to_path_buf(),
+                    line_col: None,
+                    pointer: Some(pointer),
+                },
+                message,
+            })
+            .collect();
+    }
+    let openapi =
+        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value).map_err(|err| {
+            let (pointer, message) =
+                refine(&value, path_to_pointer(err.path()), err.inner().to_string());
+            Error::Spec {
+                location: Location {
+                    file: path.to_path_buf(),
+                    line_col: None,
+                    pointer: Some(pointer),
+                },
+                message: format!("not a valid OpenAPI 3.0 document here: {message}"),
+            }
+        })?;
+    Ok((openapi, warnings))
 }
 
 /// serde loses the path inside `#[serde(flatten)]` maps (paths, response
@@ -123,25 +145,34 @@ fn parse_value(path: &Path, bytes: &[u8]) -> Result<serde_json::Value> {
     }
 }
 
-fn check_version(path: &Path, value: &serde_json::Value) -> Result<()> {
+#[derive(PartialEq, Eq)]
+enum Version {
+    V3_0,
+    V3_1,
+}
+
+fn check_version(path: &Path, value: &serde_json::Value) -> Result<Version> {
     let Some(object) = value.as_object() else {
         return Err(Error::spec(path, "", "the document is not a mapping"));
     };
     if let Some(swagger) = object.get("swagger") {
         return Err(Error::spec(
             path,
-            "/swagger",
+            "#/swagger",
             format!(
                 "Swagger {swagger} documents are not supported; convert the spec to OpenAPI 3.0 first (for example with swagger2openapi)"
             ),
         ));
     }
     match object.get("openapi").and_then(|v| v.as_str()) {
-        Some(version) if version.starts_with("3.0") => Ok(()),
+        Some(version) if version.starts_with("3.0.") => Ok(Version::V3_0),
+        Some(version) if version.starts_with("3.1.") => Ok(Version::V3_1),
         Some(version) => Err(Error::spec(
             path,
-            "/openapi",
-            format!("OpenAPI version {version} is not supported; only 3.0.x is"),
+            "#/openapi",
+            format!(
+                "OpenAPI version {version} is not supported; 3.0.x is, and the common subset of 3.1.x"
+            ),
         )),
         None => Err(Error::spec(
             path,
