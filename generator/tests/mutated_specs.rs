@@ -43,7 +43,7 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
     let scalar = prop_oneof![
         Just(Value::Null),
         any::<bool>().prop_map(Value::Bool),
-        any::<i64>().prop_map(|n| Value::from(n)),
+        any::<i64>().prop_map(Value::from),
         "[a-zA-Z0-9_#/{}. -]{0,12}".prop_map(Value::String),
         Just(Value::String("#/components/schemas/Nope".into())),
         Just(serde_json::json!({"$ref": "#/components/schemas/Nope"})),
