@@ -179,6 +179,7 @@ const APP_TOKEN_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
 
 /// Error bodies of [`Client::create_external_contact`], one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum CreateExternalContactError {
     /// `400`: The request failed; `message` carries the error text.
     BadRequest(ErrorResult),
@@ -186,6 +187,7 @@ pub enum CreateExternalContactError {
 
 /// Error bodies of [`Client::update_external_contact`], one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateExternalContactError {
     /// `400`: The request failed; `message` carries the error text.
     BadRequest(ErrorResult),
@@ -254,6 +256,7 @@ pub struct ExternalContactRequest {
 /// Level of the external contact.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ExternalContactRequestLevel {
     /// `Primary`
     Primary,
@@ -306,6 +309,7 @@ impl std::fmt::Display for ExternalContactRequestLevel {
 /// Type of the external contact.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ExternalContactRequestType {
     /// `Lead`
     Lead,
@@ -373,6 +377,7 @@ pub struct ExternalContactPhone {
 /// Type of the phone number.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ExternalContactPhoneType {
     /// `Mobile`
     Mobile,
@@ -440,6 +445,7 @@ pub struct ExternalContactEmail {
 /// Type of the email address.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ExternalContactEmailType {
     /// `Work`
     Work,
@@ -523,6 +529,7 @@ pub struct ExternalContactSocialContact {
 /// The social media type the external contact uses.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ExternalContactSocialContactKey {
     /// `Facebook`
     Facebook,
@@ -636,6 +643,7 @@ pub struct ExternalContactCustomField {
 
 /// Result of creating or updating an external contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExternalContactResult {
     /// Result code; see the vendor's Success and Error Code table.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -649,6 +657,7 @@ pub struct ExternalContactResult {
 
 /// Identifies the external contact that was created or updated.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ExternalContactId {
     /// External contact ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -657,6 +666,7 @@ pub struct ExternalContactId {
 
 /// Error body returned with HTTP 400.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ErrorResult {
     /// Error code; see the vendor's error table.
     ///

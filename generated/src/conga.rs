@@ -171,6 +171,7 @@ const CONGA_AUTHORIZATION_HEADER_SCHEME: runtime::SecurityScheme = runtime::Secu
 
 /// Error bodies of [`Client::update_contact_by_external_id`], one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateContactByExternalIdError {
     /// `400`: Bad Request
     BadRequest(()),

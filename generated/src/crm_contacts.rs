@@ -126,6 +126,7 @@ const API_KEY_AUTH_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
 
 /// Error bodies of [`Client::update_contact`], one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum UpdateContactError {
     /// `401`: unauthorized
     Unauthorized(ErrorObject),
@@ -212,6 +213,7 @@ pub struct UpdateContactRequest {
     Deserialize
 )]
 #[serde(from = "i64", into = "i64")]
+#[non_exhaustive]
 pub enum ContactPriority {
     /// `1`
     V1,
@@ -269,6 +271,7 @@ impl std::fmt::Display for ContactPriority {
 /// Contact source.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(from = "String", into = "String")]
+#[non_exhaustive]
 pub enum ContactSource {
     /// `manual`
     Manual,
@@ -348,6 +351,7 @@ pub type CustomAttribute = std::collections::BTreeMap<String, serde_json::Value>
 
 /// A contact as returned after an update.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// Contact ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]

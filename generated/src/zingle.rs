@@ -165,6 +165,7 @@ pub struct CustomFieldValueInput {
 
 /// Response envelope carrying the request status and the updated Contact.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct UpdateContactResponse {
     pub status: ResponseStatus,
     pub result: Contact,
@@ -172,6 +173,7 @@ pub struct UpdateContactResponse {
 
 /// Status block included in every response.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ResponseStatus {
     /// Status text, e.g. OK.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -188,6 +190,7 @@ pub struct ResponseStatus {
 
 /// A Contact of a Service.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Contact {
     /// Contact ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -256,6 +259,7 @@ pub struct Contact {
 
 /// Summary of the last message exchanged with the Contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct LastMessage {
     /// ID of the last message.
     ///
@@ -279,6 +283,7 @@ pub type ContactLabel = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// A custom field value stored on the Contact.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomFieldValue {
     /// The stored value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -294,6 +299,7 @@ pub struct CustomFieldValue {
 
 /// Definition of a custom field.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct CustomField {
     /// Custom field ID.
     #[serde(default, skip_serializing_if = "Option::is_none")]

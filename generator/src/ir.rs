@@ -345,3 +345,70 @@ pub fn visit_type_refs(api: &Api, f: &mut impl FnMut(&TypeRef)) {
         operation.responses.iter().for_each(|r| f(&r.ty));
     }
 }
+
+/// Where a named type is used: in what the client sends, in what it
+/// receives, or both. Decides which types may grow without breaking users.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Usage {
+    /// Reachable from a request body or a parameter.
+    pub sent: std::collections::BTreeSet<String>,
+    /// Reachable from a response body.
+    pub received: std::collections::BTreeSet<String>,
+}
+
+impl Usage {
+    pub fn of(api: &Api) -> Usage {
+        let index = type_index(api);
+        let mut usage = Usage::default();
+        for operation in &api.operations {
+            for param in &operation.params {
+                reach(&param.ty, &index, &mut usage.sent);
+            }
+            if let Some(body) = &operation.body {
+                reach(&body.ty, &index, &mut usage.sent);
+            }
+            for response in &operation.responses {
+                reach(&response.ty, &index, &mut usage.received);
+            }
+        }
+        usage
+    }
+
+    /// Types only ever decoded from responses: users read them but do not
+    /// build them, so they can gain fields without breaking anyone.
+    pub fn is_response_only(&self, name: &str) -> bool {
+        self.received.contains(name) && !self.sent.contains(name)
+    }
+}
+
+fn reach(
+    ty: &TypeRef,
+    index: &BTreeMap<&str, &TypeDef>,
+    seen: &mut std::collections::BTreeSet<String>,
+) {
+    match ty {
+        TypeRef::Array(inner) | TypeRef::Map(inner) => reach(inner, index, seen),
+        TypeRef::Named(name) => {
+            if !seen.insert(name.clone()) {
+                return;
+            }
+            let Some(def) = index.get(name.as_str()) else {
+                return;
+            };
+            match &def.kind {
+                TypeKind::Struct(s) => {
+                    for field in &s.fields {
+                        reach(&field.ty, index, seen);
+                    }
+                    if let Some(additional) = &s.additional {
+                        reach(additional, index, seen);
+                    }
+                }
+                TypeKind::Union(u) => u.variants.iter().for_each(|v| reach(&v.ty, index, seen)),
+                TypeKind::Alias(inner) => reach(inner, index, seen),
+                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => {}
+            }
+        }
+        _ => {}
+    }
+}

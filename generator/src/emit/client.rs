@@ -741,6 +741,7 @@ fn operation_enums(op: &Operation) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }
@@ -758,6 +759,7 @@ fn operation_enums(op: &Operation) -> TokenStream {
         quote! {
             #[doc = #doc]
             #[derive(Clone, Debug, PartialEq)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variants)*
             }

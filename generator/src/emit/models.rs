@@ -5,15 +5,18 @@ use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
 use super::{ident, rust_type, type_ident};
-use crate::ir::{Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union};
+use crate::ir::{
+    Api, EnumValue, Field, Presence, Struct, TypeDef, TypeKind, TypeRef, Union, Usage,
+};
 use crate::lower::UNKNOWN_VARIANT;
 
 pub fn emit_models(api: &Api) -> TokenStream {
     let mut defaults = Vec::new();
+    let usage = Usage::of(api);
     let types: Vec<TokenStream> = api
         .types
         .iter()
-        .map(|def| emit_type(api, def, &mut defaults))
+        .map(|def| emit_type(api, def, &usage, &mut defaults))
         .collect();
     let defaults_module = if defaults.is_empty() {
         quote!()
@@ -33,11 +36,18 @@ pub fn emit_models(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(api: &Api, def: &TypeDef, defaults: &mut Vec<TokenStream>) -> TokenStream {
+fn emit_type(
+    api: &Api,
+    def: &TypeDef,
+    usage: &Usage,
+    defaults: &mut Vec<TokenStream>,
+) -> TokenStream {
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, def, s, defaults),
+        TypeKind::Struct(s) => {
+            emit_struct(api, def, s, usage.is_response_only(&def.name), defaults)
+        }
         TypeKind::StringEnum(values) => emit_string_enum(def, values),
         TypeKind::IntegerEnum(values) => emit_integer_enum(def, values),
         TypeKind::Union(u) => emit_union(def, u),
@@ -67,6 +77,7 @@ fn emit_struct(
     api: &Api,
     def: &TypeDef,
     s: &Struct,
+    response_only: bool,
     defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
     let name = type_ident(&def.name);
@@ -148,10 +159,18 @@ fn emit_struct(
     } else {
         quote!()
     };
+    // Response-only types may gain fields in a later spec without breaking
+    // anyone: nobody outside builds them with a struct literal.
+    let non_exhaustive = if response_only {
+        quote!(#[non_exhaustive])
+    } else {
+        quote!()
+    };
     quote! {
         #doc
         #allow_deprecated
         #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        #non_exhaustive
         pub struct #name {
             #(#fields)*
             #additional
@@ -254,6 +273,7 @@ fn emit_string_enum(def: &TypeDef, values: &[EnumValue<String>]) -> TokenStream 
         #doc
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "String", into = "String")]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know; kept as sent.
@@ -319,6 +339,7 @@ fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>]) -> TokenStream {
         #doc
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[serde(from = "i64", into = "i64")]
+        #[non_exhaustive]
         pub enum #name {
             #(#variants)*
             /// A value this client does not know; kept as sent.
@@ -374,6 +395,7 @@ fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
             #doc
             #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
             #[serde(untagged)]
+            #[non_exhaustive]
             pub enum #name {
                 #(#variant_decls)*
             }
@@ -398,6 +420,7 @@ fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
         #[doc = #tag_doc]
         #[derive(Clone, Debug, PartialEq, Serialize)]
         #[serde(untagged)]
+        #[non_exhaustive]
         pub enum #name {
             #(#variant_decls)*
             #[doc = #unknown_doc]
