@@ -7,6 +7,7 @@
 //! `build.rs` entry point.
 
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod format;
 pub mod ir;

@@ -28,6 +28,38 @@ enum Command {
     Regenerate(ProjectArgs),
     /// Exit 1 with a unified diff when the generated crate is not what `regenerate` would write.
     Check(ProjectArgs),
+    /// Report what changed in the generated Rust API between two spec versions, breaking or not.
+    ///
+    /// `diff OLD NEW` compares two files; `diff --git REV [SPEC...]` compares the working tree
+    /// with a git revision (every spec in spec/ by default).
+    Diff(DiffArgs),
+}
+
+#[derive(Args)]
+struct DiffArgs {
+    /// OLD NEW spec files, or (with --git) the specs to compare.
+    paths: Vec<PathBuf>,
+    /// Compare the working tree with this git revision.
+    #[arg(long, value_name = "REV")]
+    git: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "markdown")]
+    format: DiffFormat,
+    /// Exit 1 when a change of this kind is found.
+    #[arg(long, value_enum, default_value = "never")]
+    fail_on: FailOn,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum DiffFormat {
+    Markdown,
+    Json,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum FailOn {
+    Never,
+    Breaking,
 }
 
 #[derive(Args)]
@@ -78,6 +110,7 @@ fn main() -> ExitCode {
         Command::Generate(args) => generate(args),
         Command::Regenerate(args) => regenerate(args, false),
         Command::Check(args) => regenerate(args, true),
+        Command::Diff(args) => diff(args),
     };
     match result {
         Ok(code) => code,
@@ -202,4 +235,145 @@ fn regenerate(args: ProjectArgs, check_only: bool) -> Result<ExitCode, Error> {
         changed.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff(args: DiffArgs) -> Result<ExitCode, Error> {
+    use openapi_rustgen::diff::{Side, compare, to_markdown};
+    let module = |path: &Path| openapi_rustgen::module_name_for(path);
+    let mut reports = Vec::new();
+    match &args.git {
+        None => {
+            let [old, new] = args.paths.as_slice() else {
+                return Err(Error::Usage(
+                    "diff takes OLD NEW, or --git REV [SPEC...]".into(),
+                ));
+            };
+            let read = |path: &PathBuf| {
+                std::fs::read_to_string(path).map_err(|source| Error::Io {
+                    path: path.clone(),
+                    source,
+                })
+            };
+            let old_side = Side::from_text(old, &module(new), &read(old)?)?;
+            let new_side = Side::from_text(new, &module(new), &read(new)?)?;
+            reports.push(compare(&old_side, &new_side));
+        }
+        Some(rev) => {
+            let root = git(&["rev-parse", "--show-toplevel"], None)
+                .map(|out| PathBuf::from(out.trim()))
+                .ok_or_else(|| Error::Usage("--git needs to run inside a git repository".into()))?;
+            let specs = git_specs(&root, rev, &args.paths)?;
+            for relative in specs {
+                let old_text = git(
+                    &["show", &format!("{rev}:{}", relative.display())],
+                    Some(&root),
+                );
+                let new_text = std::fs::read_to_string(root.join(&relative)).ok();
+                if old_text.is_none() && new_text.is_none() {
+                    return Err(Error::Usage(format!(
+                        "{}: not in the working tree nor at {rev}",
+                        relative.display()
+                    )));
+                }
+                let name = module(&relative);
+                let side = |text: Option<String>| match text {
+                    Some(text) => Side::from_text(&relative, &name, &text),
+                    None => Ok(Side::empty(&relative, &name)),
+                };
+                reports.push(compare(&side(old_text)?, &side(new_text)?));
+            }
+        }
+    }
+    match args.format {
+        DiffFormat::Markdown => print!("{}", to_markdown(&reports)),
+        DiffFormat::Json => {
+            let json =
+                serde_json::to_string_pretty(&reports).map_err(|e| Error::Usage(e.to_string()))?;
+            println!("{json}");
+        }
+    }
+    let breaking = reports.iter().any(|r| r.breaking > 0);
+    Ok(if args.fail_on == FailOn::Breaking && breaking {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// Runs git and returns its stdout when it succeeds.
+fn git(args: &[&str], cwd: Option<&Path>) -> Option<String> {
+    let mut command = std::process::Command::new("git");
+    command.args(args);
+    if let Some(dir) = cwd {
+        command.current_dir(dir);
+    }
+    let output = command.output().ok()?;
+    output
+        .status
+        .success()
+        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// The specs to compare, relative to the repository root: the ones named,
+/// or every spec in spec/ now or at `rev`.
+fn git_specs(root: &Path, rev: &str, named: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    if git(
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{rev}^{{commit}}"),
+        ],
+        Some(root),
+    )
+    .is_none()
+    {
+        return Err(Error::Usage(format!("unknown git revision `{rev}`")));
+    }
+    let cwd = std::env::current_dir().map_err(|source| Error::Io {
+        path: PathBuf::from("."),
+        source,
+    })?;
+    if !named.is_empty() {
+        return named
+            .iter()
+            .map(|p| {
+                let absolute = if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                };
+                let absolute = absolute.canonicalize().unwrap_or(absolute);
+                let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+                absolute
+                    .strip_prefix(&root)
+                    .map(Path::to_path_buf)
+                    .map_err(|_| {
+                        Error::Usage(format!("{}: not inside the repository", p.display()))
+                    })
+            })
+            .collect();
+    }
+    let is_spec = |p: &Path| {
+        matches!(
+            p.extension().and_then(|e| e.to_str()),
+            Some("yaml" | "yml" | "json")
+        )
+    };
+    let mut specs: std::collections::BTreeSet<PathBuf> = std::collections::BTreeSet::new();
+    if let Some(listing) = git(
+        &["ls-tree", "-r", "--name-only", rev, "--", "spec"],
+        Some(root),
+    ) {
+        specs.extend(listing.lines().map(PathBuf::from).filter(|p| is_spec(p)));
+    }
+    if let Ok(entries) = std::fs::read_dir(root.join("spec")) {
+        specs.extend(
+            entries
+                .filter_map(|e| e.ok())
+                .map(|e| PathBuf::from("spec").join(e.file_name()))
+                .filter(|p| is_spec(p)),
+        );
+    }
+    Ok(specs.into_iter().collect())
 }

@@ -248,3 +248,114 @@ fn unchanged_files_are_not_rewritten() {
         first
     );
 }
+
+#[test]
+fn diff_exit_codes_and_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = write(dir.path(), "old.yaml", PETS);
+    let grown = write(
+        dir.path(),
+        "grown.yaml",
+        &PETS.replace(
+            "name: {type: string}",
+            "name: {type: string}, age: {type: integer}",
+        ),
+    );
+    let shrunk = write(
+        dir.path(),
+        "shrunk.yaml",
+        &PETS.replace(
+            "properties: {name: {type: string}}",
+            "properties: {id: {type: string}}",
+        ),
+    );
+    let args = |new: &Path, extra: &[&str]| {
+        let mut v = vec![
+            "diff".to_string(),
+            old.display().to_string(),
+            new.display().to_string(),
+        ];
+        v.extend(extra.iter().map(|s| s.to_string()));
+        v
+    };
+    let run_owned = |v: Vec<String>| {
+        run(
+            &v.iter().map(String::as_str).collect::<Vec<_>>(),
+            dir.path(),
+        )
+    };
+    // A new optional field of a response-only type is not breaking.
+    let ok = run_owned(args(&grown, &["--fail-on", "breaking"]));
+    assert_eq!(ok.status.code(), Some(0), "{}", stderr(&ok));
+    assert!(String::from_utf8_lossy(&ok.stdout).contains("non-breaking"));
+    // A removed field is.
+    let broken = run_owned(args(
+        &shrunk,
+        &["--fail-on", "breaking", "--format", "json"],
+    ));
+    assert_eq!(broken.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&broken.stdout).unwrap();
+    assert_eq!(json[0]["breaking"], 1);
+    let removed = json[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "removed")
+        .unwrap();
+    assert_eq!(removed["rust_item"], "shrunk::Pet::name");
+    assert_eq!(removed["location"]["line"], 14);
+    // Without --fail-on, the report never fails the run.
+    assert_eq!(run_owned(args(&shrunk, &[])).status.code(), Some(0));
+    // Usage errors.
+    assert_eq!(
+        run(&["diff", old.to_str().unwrap()], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["diff", "--git", "no-such-rev"], dir.path())
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn diff_against_a_git_revision() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let git = |args: &[&str]| {
+        let status = Command::new("git")
+            .args(args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        assert!(status.status.success(), "git {args:?}");
+    };
+    std::fs::create_dir(root.join("spec")).unwrap();
+    write(&root.join("spec"), "pets.yaml", PETS);
+    git(&["init", "-q"]);
+    git(&["-c", "user.name=t", "-c", "user.email=t@t", "add", "."]);
+    git(&[
+        "-c",
+        "user.name=t",
+        "-c",
+        "user.email=t@t",
+        "commit",
+        "-qm",
+        "base",
+    ]);
+    write(
+        &root.join("spec"),
+        "pets.yaml",
+        &PETS.replace("operationId: getPet", "operationId: fetchPet"),
+    );
+    let out = run(&["diff", "--git", "HEAD", "--fail-on", "breaking"], root);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("`pets::Client::get_pet`") && report.contains("`pets::Client::fetch_pet`"),
+        "{report}"
+    );
+}

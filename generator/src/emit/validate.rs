@@ -126,20 +126,25 @@ pub fn checks_for(
             checks.push(quote!(runtime::check_pattern(&path, #value, #pattern, #regex)?;));
         }
     }
+    let as_f64 = if matches!(ty, TypeRef::Float(crate::ir::FloatWidth::F64)) {
+        quote!(*#value)
+    } else {
+        quote!(*#value as f64)
+    };
     if is_number {
         if let Some(min) = c.minimum {
             let min = Literal::f64_suffixed(min);
             let exclusive = c.exclusive_minimum;
-            checks.push(quote!(runtime::check_minimum(&path, *#value as f64, #min, #exclusive)?;));
+            checks.push(quote!(runtime::check_minimum(&path, #as_f64, #min, #exclusive)?;));
         }
         if let Some(max) = c.maximum {
             let max = Literal::f64_suffixed(max);
             let exclusive = c.exclusive_maximum;
-            checks.push(quote!(runtime::check_maximum(&path, *#value as f64, #max, #exclusive)?;));
+            checks.push(quote!(runtime::check_maximum(&path, #as_f64, #max, #exclusive)?;));
         }
         if let Some(factor) = c.multiple_of {
             let factor = Literal::f64_suffixed(factor);
-            checks.push(quote!(runtime::check_multiple_of(&path, *#value as f64, #factor)?;));
+            checks.push(quote!(runtime::check_multiple_of(&path, #as_f64, #factor)?;));
         }
     }
     if let TypeRef::Array(item) = ty {
