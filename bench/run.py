@@ -158,7 +158,11 @@ def first_error_line(stderr: str, stdout: str = "") -> str:
             return f"panic ({where}): {msg}".strip()
     for line in lines:
         if line.startswith("error") or line.startswith("Error"):
-            return line
+            # progenitor ends with a generic "Error: generation experienced
+            # errors" on stderr and prints the cause ("gen fail: …") on stdout.
+            cause = next((l.strip() for l in stdout.splitlines()
+                          if re.search(r"fail|error", l, re.I)), None)
+            return f"{line}: {cause}" if cause and "experienced errors" in line else line
     if lines:
         return lines[0]
     out = [l.strip() for l in stdout.splitlines() if l.strip()]
@@ -396,6 +400,10 @@ def gen_command(tool: str, binary: Path, spec: Path, out_dir: Path, name: str) -
 def generation_phase(specs: list[Path], bins: dict[str, Path], args) -> list[SpecResult]:
     results = []
     use_time = Path(GNU_TIME).exists() and not args.no_gnu_time
+    # A panic with RUST_BACKTRACE set spends time and memory on the backtrace;
+    # BASELINE.md measured progenitor's failures with it unset.
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("RUST_BACKTRACE", "RUST_LIB_BACKTRACE")}
     for spec in specs:
         res = SpecResult(spec.name, spec.stat().st_size, count_operations(spec))
         results.append(res)
@@ -406,7 +414,7 @@ def generation_phase(specs: list[Path], bins: dict[str, Path], args) -> list[Spe
             shutil.rmtree(out_dir, ignore_errors=True)
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             cmd = gen_command(tool, bins[tool], spec, out_dir, package_name(tool, spec))
-            m = measure(cmd, timeout=args.timeout, use_gnu_time=use_time)
+            m = measure(cmd, env=env, timeout=args.timeout, use_gnu_time=use_time)
             tr = res.tool(tool)
             ok = m.ok and (out_dir / "Cargo.toml").exists()
             if tr.ok is None:
@@ -629,6 +637,7 @@ def report(results: list[SpecResult], args, machine: dict[str, str], peer_bin: P
     # The issue's targets.
     w("Targets from the issue:")
     w("")
+    n_targets = len(out)
     if both:
         slow = [r for r in both if r.gen_ratio is not None and r.gen_ratio < 10]
         w(f"- ours >= 10x faster than progenitor on every spec both generate: "
@@ -653,6 +662,8 @@ def report(results: list[SpecResult], args, machine: dict[str, str], peer_bin: P
               "compile).")
         else:
             w(f"- {r.spec} compile target: not measured in this run.")
+    if len(out) == n_targets:
+        w("- none applies to the specs of this run.")
     return "\n".join(out) + "\n"
 
 

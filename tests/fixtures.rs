@@ -18,6 +18,7 @@ fixture!(naming);
 fixture!(nullable_defaults);
 fixture!(openapi31);
 fixture!(operations);
+fixture!(refs);
 
 use serde_json::json;
 
@@ -438,4 +439,16 @@ fn openapi_3_1_common_subset() {
         title: Nullable::Value("x".repeat(21)),
     };
     assert_eq!(too_long.validate("body").unwrap_err().field, "body.title");
+}
+
+#[test]
+fn references_into_components_resolve() {
+    use refs::{Alias, Labelled, Tag};
+    let labelled: Labelled =
+        serde_json::from_value(json!({"label_part": {"label": "l"}, "verbosity": "high"})).unwrap();
+    assert_eq!(labelled.label_part.unwrap().label, "l");
+    assert_eq!(labelled.verbosity.unwrap().as_str(), "high");
+    let tag: Alias = serde_json::from_value(json!({"label": "x", "color": "red"})).unwrap();
+    let _: &Tag = &tag;
+    assert_eq!(tag.color.as_deref(), Some("red"));
 }

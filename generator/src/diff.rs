@@ -24,8 +24,8 @@ pub struct Side {
 impl Side {
     /// Loads and lowers spec text; `file` names it in the report.
     pub fn from_text(file: &Path, module: &str, text: &str) -> Result<Side> {
-        let (openapi, _) = crate::load::parse(file, text.as_bytes())?;
-        let (api, _) = crate::lower::lower(file, &openapi, module)?;
+        let loaded = crate::load::parse(file, text.as_bytes())?;
+        let (api, _) = crate::lower::lower(&loaded, module)?;
         Ok(Side {
             file: file.to_path_buf(),
             text: text.to_string(),

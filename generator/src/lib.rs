@@ -73,14 +73,7 @@ pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<Generated
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    generate_from_openapi(
-        spec,
-        &source_name,
-        &loaded.openapi,
-        loaded.warnings,
-        &module,
-        options,
-    )
+    generate_from_loaded(&source_name, &loaded, &module, options)
 }
 
 /// Runs the pipeline on spec text (`path` names it in messages).
@@ -89,7 +82,7 @@ pub fn generate_from_bytes(
     bytes: &[u8],
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
-    let (openapi, load_warnings) = load::parse(path, bytes)?;
+    let loaded = load::parse(path, bytes)?;
     let module = options
         .module
         .clone()
@@ -98,25 +91,17 @@ pub fn generate_from_bytes(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    generate_from_openapi(
-        path,
-        &source_name,
-        &openapi,
-        load_warnings,
-        &module,
-        options,
-    )
+    generate_from_loaded(&source_name, &loaded, &module, options)
 }
 
-fn generate_from_openapi(
-    path: &Path,
+fn generate_from_loaded(
     source_name: &str,
-    openapi: &openapiv3::OpenAPI,
-    mut warnings: Vec<Warning>,
+    loaded: &load::LoadedSpec,
     module: &str,
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
-    let (api, lower_warnings) = lower::lower(path, openapi, module)?;
+    let (api, lower_warnings) = lower::lower(loaded, module)?;
+    let mut warnings = loaded.warnings.clone();
     warnings.extend(lower_warnings);
     if options.deny_warnings && !warnings.is_empty() {
         let list = warnings

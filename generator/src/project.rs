@@ -14,7 +14,7 @@ use crate::{ModuleOptions, generate_module, module_name_for};
 
 /// Versions the generated crates depend on; the README says why each is there.
 const DEPENDENCIES: &[(&str, &str)] = &[
-    ("bytes", "version = \"1.12\""),
+    ("bytes", "version = \"1.12\", features = [\"serde\"]"),
     ("fastrand", "version = \"2.5\""),
     ("httpdate", "version = \"1.0\""),
     ("percent-encoding", "version = \"2.3\""),

@@ -424,13 +424,10 @@ fn text_of(param: &Param) -> TokenStream {
     let name = ident(&param.rust_name);
     match &param.ty {
         TypeRef::String => quote!(#name),
-        TypeRef::Named(_)
-        | TypeRef::Integer(_)
-        | TypeRef::Float(_)
-        | TypeRef::Boolean
-        | TypeRef::Uuid => {
+        TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Boolean | TypeRef::Uuid => {
             quote!(&#name.to_string())
         }
+        // Enums, unions, dates and arrays: their serde form is the wire text.
         _ => quote!(&runtime::param_text(&#name)?),
     }
 }
@@ -455,8 +452,7 @@ fn path_expression(op: &Operation) -> TokenStream {
         {
             let ident = ident(&param.rust_name);
             let value = match &param.ty {
-                TypeRef::String => quote!(&#ident),
-                TypeRef::Named(_)
+                TypeRef::String
                 | TypeRef::Integer(_)
                 | TypeRef::Float(_)
                 | TypeRef::Boolean

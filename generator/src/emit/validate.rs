@@ -49,9 +49,10 @@ pub fn emit_validation(api: &Api) -> TokenStream {
     let set = validated_types(api);
     let impls = api.types.iter().filter(|d| set.contains(&d.name)).filter_map(|def| {
         let name = type_ident(&def.name);
+        let uses_path;
         let body = match &def.kind {
             TypeKind::Struct(s) => {
-                let checks = s.fields.iter().map(|field| {
+                let checks: Vec<TokenStream> = s.fields.iter().map(|field| {
                     let member = ident(&field.rust_name);
                     let wire = &field.wire_name;
                     let inner = checks_for(&field.ty, &field.constraints, quote!(value), &set);
@@ -71,13 +72,15 @@ pub fn emit_validation(api: &Api) -> TokenStream {
                             quote! { if let runtime::Nullable::Value(value) = &self.#member { #with_path } }
                         }
                     }
-                });
+                }).collect();
                 let additional = s.additional.as_ref().filter(|t| refers_to(t, &set)).map(|_| {
                     quote! { runtime::Validate::validate(&self.additional_properties, path)?; }
                 });
+                uses_path = additional.is_some() || checks.iter().any(|c| !c.is_empty());
                 quote! { #(#checks)* #additional Ok(()) }
             }
             TypeKind::Union(u) => {
+                uses_path = u.variants.iter().any(|v| refers_to(&v.ty, &set));
                 let arms = u.variants.iter().map(|v| {
                     let variant = type_ident(&v.rust_name);
                     if refers_to(&v.ty, &set) {
@@ -92,9 +95,11 @@ pub fn emit_validation(api: &Api) -> TokenStream {
             // Aliases are checked through the type they name.
             TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => return None,
         };
+        // Constraints that do not apply to the field's type give no check.
+        let path = if uses_path { quote!(path) } else { quote!(_path) };
         Some(quote! {
             impl runtime::Validate for #name {
-                fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
+                fn validate(&self, #path: &str) -> Result<(), runtime::ValidationError> {
                     #body
                 }
             }

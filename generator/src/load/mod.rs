@@ -6,6 +6,7 @@
 
 mod convert31;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Error, Location, Result, Warning};
@@ -16,6 +17,9 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// What a 3.1 → 3.0 conversion dropped.
     pub warnings: Vec<Warning>,
+    /// Schemas that `$ref`s reach inside a component (such as
+    /// `#/components/schemas/Tag/allOf/0`), keyed by the reference.
+    pub nested_refs: BTreeMap<String, openapiv3::Schema>,
 }
 
 /// Reads and parses one spec file.
@@ -24,16 +28,11 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
         path: path.to_path_buf(),
         source,
     })?;
-    let (openapi, warnings) = parse(path, &bytes)?;
-    Ok(LoadedSpec {
-        path: path.to_path_buf(),
-        openapi,
-        warnings,
-    })
+    parse(path, &bytes)
 }
 
 /// Parses spec text; `path` is only used in messages.
-pub fn parse(path: &Path, bytes: &[u8]) -> Result<(openapiv3::OpenAPI, Vec<Warning>)> {
+pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let mut value = parse_value(path, bytes)?;
     let mut warnings = Vec::new();
     if check_version(path, &value)? == Version::V3_1 {
@@ -51,6 +50,7 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(openapiv3::OpenAPI, Vec<Warni
             })
             .collect();
     }
+    inline_cross_kind_refs(&mut value);
     let openapi =
         serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value).map_err(|err| {
             let (pointer, message) =
@@ -64,7 +64,143 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<(openapiv3::OpenAPI, Vec<Warni
                 message: format!("not a valid OpenAPI 3.0 document here: {message}"),
             }
         })?;
-    Ok((openapi, warnings))
+    let nested_refs = nested_schema_refs(&value);
+    Ok(LoadedSpec {
+        path: path.to_path_buf(),
+        openapi,
+        warnings,
+        nested_refs,
+    })
+}
+
+/// A response, parameter or request body may `$ref` a component of another
+/// kind (say a response pointing into `requestBodies`) or a node anywhere
+/// in the document; `openapiv3` only follows its own kind, so such
+/// references are replaced by the node they point at.
+fn inline_cross_kind_refs(document: &mut serde_json::Value) {
+    fn collect(
+        value: &serde_json::Value,
+        pointer: &str,
+        expected: Option<&str>,
+        out: &mut Vec<(String, String, &'static str)>,
+    ) {
+        let Some(map) = value.as_object() else {
+            if let (Some(items), Some("parameters")) = (value.as_array(), expected) {
+                for (i, item) in items.iter().enumerate() {
+                    collect_item(item, &format!("{pointer}/{i}"), "parameters", out);
+                }
+            }
+            return;
+        };
+        for (key, child) in map {
+            let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+            match key.as_str() {
+                "responses" if child.is_object() => {
+                    for (code, response) in child.as_object().into_iter().flatten() {
+                        let at = format!(
+                            "{child_pointer}/{}",
+                            code.replace('~', "~0").replace('/', "~1")
+                        );
+                        collect_item(response, &at, "responses", out);
+                        collect(response, &at, None, out);
+                    }
+                }
+                "parameters" if child.is_array() => {
+                    collect(child, &child_pointer, Some("parameters"), out)
+                }
+                "requestBody" => {
+                    collect_item(child, &child_pointer, "requestBodies", out);
+                    collect(child, &child_pointer, None, out);
+                }
+                // Schemas resolve their own references (see nested refs).
+                "schema" | "schemas" | "properties" | "items" | "allOf" | "oneOf" | "anyOf" => {}
+                _ => collect(child, &child_pointer, None, out),
+            }
+        }
+    }
+    fn collect_item(
+        item: &serde_json::Value,
+        pointer: &str,
+        kind: &'static str,
+        out: &mut Vec<(String, String, &'static str)>,
+    ) {
+        if let Some(reference) = item.get("$ref").and_then(|r| r.as_str()) {
+            if !reference.starts_with(&format!("#/components/{kind}/"))
+                || reference.matches('/').count() > 3
+            {
+                out.push((pointer.to_string(), reference.to_string(), kind));
+            }
+        }
+    }
+    let mut found = Vec::new();
+    collect(document, "", None, &mut found);
+    for (pointer, reference, kind) in found {
+        // Follow chains of such references, a bounded number of steps.
+        let mut target = document.pointer(reference.trim_start_matches('#')).cloned();
+        for _ in 0..8 {
+            match target
+                .as_ref()
+                .and_then(|t| t.get("$ref"))
+                .and_then(|r| r.as_str())
+            {
+                Some(next)
+                    if next.matches('/').count() > 3 || !next.starts_with("#/components/") =>
+                {
+                    target = document.pointer(next.trim_start_matches('#')).cloned();
+                }
+                _ => break,
+            }
+        }
+        if let (Some(mut target), Some(slot)) = (target, document.pointer_mut(&pointer)) {
+            // A response needs a description; a request body may lack one.
+            if let (Some(object), "responses") = (target.as_object_mut(), kind) {
+                object
+                    .entry("description")
+                    .or_insert_with(|| serde_json::Value::String(String::new()));
+            }
+            *slot = target;
+        }
+    }
+}
+
+/// Finds `$ref`s that point inside a schema component and parses their
+/// targets, so lowering can resolve them like components.
+fn nested_schema_refs(document: &serde_json::Value) -> BTreeMap<String, openapiv3::Schema> {
+    fn walk<'v>(value: &'v serde_json::Value, found: &mut Vec<&'v str>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
+                    // `#/components/<kind>/<name>` is a component; anything
+                    // deeper or elsewhere is a pointer into the document.
+                    let tokens: Vec<&str> = reference.trim_start_matches("#/").split('/').collect();
+                    let component = tokens.len() == 3 && tokens[0] == "components";
+                    if reference.starts_with("#/") && !component {
+                        found.push(reference);
+                    }
+                }
+                map.values().for_each(|v| walk(v, found));
+            }
+            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
+            _ => {}
+        }
+    }
+    let mut found = Vec::new();
+    walk(document, &mut found);
+    let mut nested = BTreeMap::new();
+    for reference in found {
+        if nested.contains_key(reference) {
+            continue;
+        }
+        // Dangling ones are reported where they are used, with a pointer;
+        // targets that are not schemas only matter if used as one.
+        let Some(target) = document.pointer(&reference[1..]) else {
+            continue;
+        };
+        if let Ok(schema) = serde_json::from_value::<openapiv3::Schema>(target.clone()) {
+            nested.insert(reference.to_string(), schema);
+        }
+    }
+    nested
 }
 
 /// serde loses the path inside `#[serde(flatten)]` maps (paths, response

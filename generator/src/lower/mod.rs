@@ -14,19 +14,23 @@ mod types;
 pub use types::UNKNOWN_VARIANT;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostics::{Error, Location, Result, Warning};
-use crate::ir::{Api, TypeDef};
+use crate::ir::{Api, TypeDef, TypeRef};
+use crate::load::LoadedSpec;
 use crate::names::NameScope;
 
 /// Lowers one parsed spec into the IR of module `module`.
-pub fn lower(file: &Path, openapi: &OpenAPI, module: &str) -> Result<(Api, Vec<Warning>)> {
+pub fn lower(spec: &LoadedSpec, module: &str) -> Result<(Api, Vec<Warning>)> {
+    let openapi = &spec.openapi;
     let mut lowerer = Lowerer {
-        file: file.to_path_buf(),
+        file: spec.path.clone(),
         doc: openapi,
+        nested_refs: &spec.nested_refs,
+        nested_types: BTreeMap::new(),
         types: Vec::new(),
         type_names: NameScope::default(),
         component_names: BTreeMap::new(),
@@ -66,6 +70,10 @@ fn server_url(server: &openapiv3::Server) -> String {
 struct Lowerer<'a> {
     file: PathBuf,
     doc: &'a OpenAPI,
+    /// Schemas inside components that `$ref`s point at (from the loader).
+    nested_refs: &'a BTreeMap<String, openapiv3::Schema>,
+    /// The types already made for those references.
+    nested_types: BTreeMap<String, TypeRef>,
     types: Vec<TypeDef>,
     type_names: NameScope,
     /// `components.schemas` key → Rust type name.

@@ -191,7 +191,13 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut param_names = NameScope::default();
-        param_names.reserve("body");
+        // Names the generated method body uses for its own locals.
+        for local in [
+            "body", "options", "query", "headers", "request", "response", "path", "value", "item",
+            "i",
+        ] {
+            param_names.reserve(local);
+        }
         let mut params = Vec::new();
         for ((_, location), (parameter, at)) in merged {
             params.push(self.lower_param(

@@ -121,6 +121,14 @@ impl<'a> Lowerer<'a> {
         let mut seen: Vec<String> = Vec::new();
         let mut reference = reference;
         loop {
+            if let Some(schema) = self.nested_refs.get(reference) {
+                return Ok((
+                    schema,
+                    reference
+                        .trim_start_matches("#/components/schemas/")
+                        .to_string(),
+                ));
+            }
             let Some(key) = reference.strip_prefix("#/components/schemas/") else {
                 return Err(self.error(
                     pointer,
@@ -193,6 +201,20 @@ impl<'a> Lowerer<'a> {
 
     /// A reference names the component's type (the last one of a chain).
     fn type_of_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef> {
+        if let Some(schema) = self.nested_refs.get(reference) {
+            // Inside a component: typed once, named after its path.
+            if let Some(ty) = self.nested_types.get(reference) {
+                return Ok(ty.clone());
+            }
+            let hint = reference
+                .trim_start_matches("#/components/schemas/")
+                .trim_start_matches("#/components/")
+                .trim_start_matches("#/")
+                .replace('/', " ");
+            let ty = self.type_of_inline(schema, &hint, reference)?;
+            self.nested_types.insert(reference.to_string(), ty.clone());
+            return Ok(ty);
+        }
         let (_, key) = self.resolve_schema_ref(reference, pointer)?;
         let first_key = reference
             .strip_prefix("#/components/schemas/")
