@@ -221,7 +221,9 @@ fn composition_and_recursion() {
 mod operations_client {
     use super::operations::{self, Client, runtime};
     use serde_json::json;
-    use wiremock::matchers::{body_json, body_string, header, method, path, query_param};
+    use wiremock::matchers::{
+        body_json, body_string, header, header_regex, method, path, query_param,
+    };
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     fn client(server: &MockServer) -> Client {
@@ -390,6 +392,15 @@ mod operations_client {
             )
             .mount(&server)
             .await;
+        Mock::given(path("/avatar"))
+            .and(header_regex(
+                "content-type",
+                "^multipart/form-data; boundary=",
+            ))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
         Mock::given(path("/form"))
             .and(header("content-type", "application/x-www-form-urlencoded"))
             .and(body_string("a=x+y%26z&b=2"))
@@ -404,6 +415,31 @@ mod operations_client {
             .await
             .unwrap();
         assert_eq!(&bytes[..], &[0, 255]);
+        c.upload_avatar(&operations::UploadAvatarRequest {
+            picture: runtime::Bytes::from_static(b"\x89PNG"),
+            caption: Some("me".into()),
+            size: None,
+        })
+        .await
+        .unwrap();
+        let requests = server.received_requests().await.unwrap();
+        let multipart = requests
+            .iter()
+            .find(|r| r.url.path() == "/avatar")
+            .expect("multipart request");
+        let text = String::from_utf8_lossy(&multipart.body);
+        assert!(
+            text.contains("name=\"picture\"; filename=\"picture\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("name=\"caption\"") && text.contains("\r\n\r\nme\r\n"),
+            "{text}"
+        );
+        assert!(
+            !text.contains("name=\"size\""),
+            "absent fields send no part: {text}"
+        );
         c.submit_form(&operations::SubmitFormRequest {
             a: Some("x y&z".into()),
             b: Some(2),

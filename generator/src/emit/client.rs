@@ -338,7 +338,7 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
     let path = path_expression(op);
     let query = query_statements(op);
     let headers = header_statements(op);
-    let body = body_expression(op, validated);
+    let body = body_expression(api, op, validated);
     let operation_id = &op.id;
     let http_method = method_tokens(op.method);
     let security = security_tokens(api, op);
@@ -544,7 +544,11 @@ fn header_statements(op: &Operation) -> TokenStream {
 }
 
 /// The body's validation statement and the `Option<runtime::Body>` value.
-fn body_expression(op: &Operation, validated: &BTreeSet<String>) -> (TokenStream, TokenStream) {
+fn body_expression(
+    api: &Api,
+    op: &Operation,
+    validated: &BTreeSet<String>,
+) -> (TokenStream, TokenStream) {
     let Some(body) = &op.body else {
         return (quote!(), quote!(None));
     };
@@ -570,7 +574,10 @@ fn body_expression(op: &Operation, validated: &BTreeSet<String>) -> (TokenStream
     let encode = match &body.media {
         MediaKind::Json => quote!(runtime::Body::json(body)?),
         MediaKind::Form => quote!(runtime::Body::form(body)?),
-        MediaKind::Multipart => quote!(runtime::Body::multipart(body)?),
+        MediaKind::Multipart => match multipart_parts(api, &body.ty) {
+            Some(parts) => parts,
+            None => quote!(runtime::Body::multipart(body)?),
+        },
         MediaKind::Text(content_type) => match body.ty {
             TypeRef::String => {
                 quote!(runtime::Body::Text { content: body.to_string(), content_type: #content_type })
@@ -602,6 +609,43 @@ fn body_expression(op: &Operation, validated: &BTreeSet<String>) -> (TokenStream
     };
 
     (validate, value)
+}
+
+/// A multipart body built field by field from its struct, so that binary
+/// fields go out as file parts and the rest as text parts.
+fn multipart_parts(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
+    let TypeRef::Named(name) = ty else {
+        return None;
+    };
+    let def = api.types.iter().find(|t| &t.name == name)?;
+    let crate::ir::TypeKind::Struct(s) = &def.kind else {
+        return None;
+    };
+    let pushes = s.fields.iter().map(|field| {
+        let member = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let part = match &field.ty {
+            TypeRef::Bytes => quote! {
+                parts.push(runtime::MultipartPart { name: #wire.to_string(), content: value.clone(), file_name: Some(#wire.to_string()), content_type: Some("application/octet-stream".to_string()) });
+            },
+            TypeRef::String => quote! {
+                parts.push(runtime::MultipartPart { name: #wire.to_string(), content: runtime::Bytes::from(value.clone()), file_name: None, content_type: None });
+            },
+            _ => quote! {
+                parts.push(runtime::MultipartPart { name: #wire.to_string(), content: runtime::Bytes::from(runtime::param_text(value)?), file_name: None, content_type: None });
+            },
+        };
+        match field.presence {
+            crate::ir::Presence::Required => quote! { { let value = &body.#member; #part } },
+            crate::ir::Presence::Optional | crate::ir::Presence::RequiredNullable => quote! { if let Some(value) = &body.#member { #part } },
+            crate::ir::Presence::OptionalNullable => quote! { if let runtime::Nullable::Value(value) = &body.#member { #part } },
+        }
+    });
+    Some(quote! {{
+        let mut parts = Vec::new();
+        #(#pushes)*
+        runtime::Body::Multipart(parts)
+    }})
 }
 
 fn security_tokens(api: &Api, op: &Operation) -> TokenStream {
