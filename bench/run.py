@@ -325,7 +325,16 @@ def machine_note() -> dict[str, str]:
         "rustc": capture(["rustc", "-V"]),
         "commit": head + (" + uncommitted generator/ changes" if dirty else ""),
         "rss_source": "/usr/bin/time -v" if Path(GNU_TIME).exists() else "os.wait4 ru_maxrss",
+        "load_start": loadavg(),
     }
+
+
+def loadavg() -> str:
+    """1/5/15-minute load averages: > nproc means other work shared the CPUs."""
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
 
 
 # ---------------------------------------------------------------- results
@@ -532,7 +541,8 @@ def report(results: list[SpecResult], args, machine: dict[str, str], peer_bin: P
     w = out.append
     w(f"Machine: {machine['nproc']} cores, {machine['mem_gb']} GB RAM, {machine['rustc']}; "
       f"{machine['date']}; our commit {machine['commit']}; peer: {peer_bin.name} "
-      f"{PEER_VERSION}; max RSS from {machine['rss_source']}.")
+      f"{PEER_VERSION}; max RSS from {machine['rss_source']}; load average "
+      f"{machine['load_start']} at the start, {machine.get('load_end', '?')} at the end.")
     w("")
     w(f"Generation: median of {args.runs} runs per tool (after {args.warmup} untimed warm-up), "
       "alternating ours/peer run by run. Compile: `touch src/lib.rs && CARGO_INCREMENTAL=0 "
@@ -596,6 +606,12 @@ def report(results: list[SpecResult], args, machine: dict[str, str], peer_bin: P
         w(f"- generation speed-up (peer/ours, specs both generate): geometric mean "
           f"{fmt(geomean(ratios), 1, 'x')}, min {fmt(worst.gen_ratio, 1, 'x')} ({worst.spec}), "
           f"max {fmt(max(ratios), 1, 'x')}.")
+    cpu = [median(r.peer.cpu_s) / median(r.ours.cpu_s) for r in both
+           if r.ours.cpu_s and r.peer.cpu_s and median(r.ours.cpu_s)]
+    if cpu:
+        w(f"- CPU time (user+sys, child tree) ratio peer/ours: geometric mean "
+          f"{fmt(geomean(cpu), 1, 'x')}, min {fmt(min(cpu), 1, 'x')} (less sensitive than wall "
+          "time to other load on the machine).")
     mism = [r for r in both if r.ops is not None and r.ours.pub_async_fn is not None
             and r.ours.pub_async_fn != r.peer.pub_async_fn]
     if both:
@@ -716,6 +732,7 @@ def main() -> None:
     if not args.no_compile:
         compile_phase(specs, results, args)
 
+    machine["load_end"] = loadavg()
     text = report(results, args, machine, peer, compiled=not args.no_compile)
     print(text)
     if args.out:

@@ -7,14 +7,25 @@ use proc_macro2::TokenStream;
 
 use crate::diagnostics::{Error, Result};
 
-/// Formats one generated module; `source` is shown in the header.
-pub fn format_module(module: &str, source: &str, tokens: TokenStream) -> Result<String> {
+/// Formats one section of a generated module (checked by parsing it).
+pub fn format_section(module: &str, tokens: TokenStream) -> Result<String> {
     let file: syn::File = syn::parse2(tokens).map_err(|err| Error::InvalidOutput {
         module: module.to_string(),
         message: err.to_string(),
     })?;
-    let body = space_items(&prettyplease::unparse(&file));
-    Ok(format!("{}{body}", header(source)))
+    Ok(space_items(&prettyplease::unparse(&file)))
+}
+
+/// Joins formatted sections under the header; `source` names the spec.
+pub fn assemble(source: &str, sections: &[String]) -> String {
+    let mut out = header(source);
+    for section in sections.iter().filter(|s| !s.trim().is_empty()) {
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str(section);
+    }
+    out
 }
 
 /// Puts a blank line between consecutive items, as rustfmt-formatted

@@ -64,7 +64,9 @@ pub fn module_name_for(spec: &Path) -> String {
 
 /// Runs the whole pipeline on one spec file, in memory.
 pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<GeneratedModule> {
+    let started = std::time::Instant::now();
     let loaded = load::load(spec)?;
+    timing("load", started);
     let module = options
         .module
         .clone()
@@ -100,7 +102,9 @@ fn generate_from_loaded(
     module: &str,
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
+    let started = std::time::Instant::now();
     let (api, lower_warnings) = lower::lower(loaded, module)?;
+    timing("lower", started);
     let mut warnings = loaded.warnings.clone();
     warnings.extend(lower_warnings);
     if options.deny_warnings && !warnings.is_empty() {
@@ -114,12 +118,43 @@ fn generate_from_loaded(
             list,
         });
     }
-    let (tokens, features) =
-        emit::emit_module(&api, &options.runtime).map_err(|message| Error::InvalidOutput {
-            module: module.to_string(),
-            message,
-        })?;
-    let source = format::format_module(module, source_name, tokens)?;
+    let started = std::time::Instant::now();
+    // Emit and format each section on its own thread: both stages are
+    // CPU-bound and the sections are independent.
+    let sections: Vec<Result<String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = emit::SECTIONS
+            .iter()
+            .map(|&section| {
+                let api = &api;
+                scope.spawn(move || {
+                    let tokens =
+                        emit::emit_section(api, &options.runtime, section).map_err(|message| {
+                            Error::InvalidOutput {
+                                module: module.to_string(),
+                                message,
+                            }
+                        })?;
+                    format::format_section(module, tokens)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|handle| {
+                handle.join().unwrap_or_else(|_| {
+                    Err(Error::InvalidOutput {
+                        module: module.to_string(),
+                        message: "internal error in the generator (please report it with the spec)"
+                            .into(),
+                    })
+                })
+            })
+            .collect()
+    });
+    let sections = sections.into_iter().collect::<Result<Vec<String>>>()?;
+    timing("emit + format", started);
+    let source = format::assemble(source_name, &sections);
+    let features = emit::features(&api);
     Ok(GeneratedModule {
         module: module.to_string(),
         source,
@@ -127,6 +162,16 @@ fn generate_from_loaded(
         warnings,
         api,
     })
+}
+
+/// With `OPENAPI_RUSTGEN_TIMINGS` set, prints how long a stage took.
+fn timing(stage: &str, started: std::time::Instant) {
+    if std::env::var_os("OPENAPI_RUSTGEN_TIMINGS").is_some() {
+        eprintln!(
+            "timing: {stage}: {:.1} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
+    }
 }
 
 /// `build.rs` entry point, in the style of `prost-build`:

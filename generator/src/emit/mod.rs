@@ -34,46 +34,70 @@ pub struct Features {
 /// The runtime's source, shipped inside the generator.
 pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/client_runtime.rs");
 
-/// Tokens of one whole generated module.
-pub fn emit_module(
+/// The parts of a generated module, in file order. Each part is emitted,
+/// checked and formatted on its own (and so in parallel): token streams
+/// cannot cross threads, strings can.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Section {
+    /// Imports and the runtime (embedded or imported).
+    Prelude,
+    /// The `Client`, its methods, and the per-operation enums.
+    Client,
+    /// The models and their `Validate` impls.
+    Models,
+}
+
+pub const SECTIONS: [Section; 3] = [Section::Prelude, Section::Client, Section::Models];
+
+/// Tokens of one section of the module.
+pub fn emit_section(
     api: &Api,
     runtime: &RuntimeLocation,
-) -> Result<(TokenStream, Features), String> {
-    let runtime_items = match runtime {
-        RuntimeLocation::Embedded => {
-            let file =
-                syn::parse_file(RUNTIME_SOURCE).map_err(|e| format!("runtime source: {e}"))?;
-            let items = file.items;
-            quote! {
-                /// Support code shared by the client methods: errors, auth,
-                /// retries, encoding and validation helpers.
-                pub mod runtime {
-                    #(#items)*
+    section: Section,
+) -> Result<TokenStream, String> {
+    Ok(match section {
+        Section::Prelude => {
+            let runtime_items = match runtime {
+                RuntimeLocation::Embedded => {
+                    let file = syn::parse_file(RUNTIME_SOURCE)
+                        .map_err(|e| format!("runtime source: {e}"))?;
+                    let items = file.items;
+                    quote! {
+                        /// Support code shared by the client methods: errors, auth,
+                        /// retries, encoding and validation helpers.
+                        pub mod runtime {
+                            #(#items)*
+                        }
+                    }
                 }
-            }
-        }
-        RuntimeLocation::Import(path) => {
-            let path: syn::Path =
-                syn::parse_str(path).map_err(|e| format!("runtime path `{path}`: {e}"))?;
+                RuntimeLocation::Import(path) => {
+                    let path: syn::Path =
+                        syn::parse_str(path).map_err(|e| format!("runtime path `{path}`: {e}"))?;
+                    quote! {
+                        #[allow(unused_imports)]
+                        use #path;
+                    }
+                }
+            };
             quote! {
                 #[allow(unused_imports)]
-                use #path;
+                use serde::{Deserialize, Serialize};
+
+                #runtime_items
             }
         }
-    };
-    let models = models::emit_models(api);
-    let validation = validate::emit_validation(api);
-    let client = client::emit_client(api);
-    let tokens = quote! {
-        #[allow(unused_imports)]
-        use serde::{Deserialize, Serialize};
+        Section::Client => client::emit_client(api),
+        Section::Models => {
+            let models = models::emit_models(api);
+            let validation = validate::emit_validation(api);
+            quote!(#models #validation)
+        }
+    })
+}
 
-        #runtime_items
-        #client
-        #models
-        #validation
-    };
-    Ok((tokens, features_of(api)))
+/// Which optional crates the generated module needs.
+pub fn features(api: &Api) -> Features {
+    features_of(api)
 }
 
 fn features_of(api: &Api) -> Features {
