@@ -205,18 +205,12 @@ pub struct ExternalContactRequest {
     /// Level of the external contact.
     ///
     /// Default: `"Primary"`.
-    #[serde(
-        default = "defaults::external_contact_request_level",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<ExternalContactRequestLevel>,
     /// Type of the external contact.
     ///
     /// Default: `"Lead"`.
-    #[serde(
-        default = "defaults::external_contact_request_type",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExternalContactRequestType>,
     /// Phone numbers of the external contact.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -685,16 +679,6 @@ pub struct ErrorResult {
 mod defaults {
     #[allow(unused_imports)]
     use super::*;
-
-    pub(super) fn external_contact_request_level() -> Option<
-        ExternalContactRequestLevel,
-    > {
-        Some(ExternalContactRequestLevel::Primary)
-    }
-
-    pub(super) fn external_contact_request_type() -> Option<ExternalContactRequestType> {
-        Some(ExternalContactRequestType::Lead)
-    }
 
     pub(super) fn error_result_code() -> Option<i64> {
         Some(0)

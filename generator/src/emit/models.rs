@@ -45,9 +45,7 @@ fn emit_type(
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     match &def.kind {
-        TypeKind::Struct(s) => {
-            emit_struct(api, def, s, usage.is_response_only(&def.name), defaults)
-        }
+        TypeKind::Struct(s) => emit_struct(api, def, s, usage, defaults),
         TypeKind::StringEnum(values) => emit_string_enum(def, values),
         TypeKind::IntegerEnum(values) => emit_integer_enum(def, values),
         TypeKind::Union(u) => emit_union(def, u),
@@ -77,9 +75,14 @@ fn emit_struct(
     api: &Api,
     def: &TypeDef,
     s: &Struct,
-    response_only: bool,
+    usage: &Usage,
     defaults: &mut Vec<TokenStream>,
 ) -> TokenStream {
+    let response_only = usage.is_response_only(&def.name);
+    // Defaults fill absent fields when decoding, but not in types the
+    // client sends: decoding one and sending it back must not turn
+    // "absent, the server decides" into an explicit value.
+    let fill_defaults = !usage.sent.contains(&def.name);
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
@@ -95,7 +98,7 @@ fn emit_struct(
         let default_fn = field
             .default
             .as_ref()
-            .filter(|_| field.presence == Presence::Optional)
+            .filter(|_| field.presence == Presence::Optional && fill_defaults)
             .and_then(|value| default_function(api, def, field, value));
         match (field.presence, default_fn) {
             (Presence::Optional, Some((fn_name, function))) => {
