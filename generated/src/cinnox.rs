@@ -89,32 +89,27 @@ impl Client {
             runtime::Validate::validate(body, "body")?;
         }
         let request = runtime::Request {
-            operation_id: "createExternalContact",
-            method: runtime::Method::POST,
-            path: [
-                "/apps/",
-                &runtime::path_segment("appID", &app_id)?,
-                "/management/create_externalcontact",
-            ]
-                .concat(),
-            query: Vec::new(),
-            headers: runtime::HeaderMap::new(),
             body: match body {
                 Some(body) => Some(runtime::Body::json(body)?),
                 None => None,
             },
             security: &[&[&APP_TOKEN_SCHEME]],
             accept: Some("application/json"),
+            ..runtime::Request::new(
+                "createExternalContact",
+                runtime::Method::POST,
+                [
+                    "/apps/",
+                    &runtime::path_segment("appID", &app_id)?,
+                    "/management/create_externalcontact",
+                ]
+                    .concat(),
+            )
         };
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {
             200 => Ok(response.json()?),
-            400 => {
-                let body = response.json()?;
-                Err(
-                    response.into_api_error(CreateExternalContactError::BadRequest(body)),
-                )
-            }
+            400 => Err(response.json_error(CreateExternalContactError::BadRequest)),
             _ => Err(response.into_unexpected()),
         }
     }
@@ -139,33 +134,28 @@ impl Client {
             runtime::Validate::validate(body, "body")?;
         }
         let request = runtime::Request {
-            operation_id: "updateExternalContact",
-            method: runtime::Method::PUT,
-            path: [
-                "/apps/",
-                &runtime::path_segment("appID", &app_id)?,
-                "/management/update_externalcontact/",
-                &runtime::path_segment("contactID", &contact_id)?,
-            ]
-                .concat(),
-            query: Vec::new(),
-            headers: runtime::HeaderMap::new(),
             body: match body {
                 Some(body) => Some(runtime::Body::json(body)?),
                 None => None,
             },
             security: &[&[&APP_TOKEN_SCHEME]],
             accept: Some("application/json"),
+            ..runtime::Request::new(
+                "updateExternalContact",
+                runtime::Method::PUT,
+                [
+                    "/apps/",
+                    &runtime::path_segment("appID", &app_id)?,
+                    "/management/update_externalcontact/",
+                    &runtime::path_segment("contactID", &contact_id)?,
+                ]
+                    .concat(),
+            )
         };
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {
             200 => Ok(response.json()?),
-            400 => {
-                let body = response.json()?;
-                Err(
-                    response.into_api_error(UpdateExternalContactError::BadRequest(body)),
-                )
-            }
+            400 => Err(response.json_error(UpdateExternalContactError::BadRequest)),
             _ => Err(response.into_unexpected()),
         }
     }
@@ -690,7 +680,7 @@ impl runtime::Validate for ExternalContactRequest {
         if let Some(value) = &self.phones {
             let path = format!("{path}.{}", "phones");
             for (i, item) in value.iter().enumerate() {
-                let path = format!("{path}[{i}]");
+                let path = format!("{}[{i}]", & path);
                 runtime::Validate::validate(item, &path)?;
             }
         }
@@ -710,21 +700,21 @@ impl runtime::Validate for ExternalContactRequest {
         if let Some(value) = &self.addresses {
             let path = format!("{path}.{}", "addresses");
             for (i, item) in value.iter().enumerate() {
-                let path = format!("{path}[{i}]");
+                let path = format!("{}[{i}]", & path);
                 runtime::Validate::validate(item, &path)?;
             }
         }
         if let Some(value) = &self.social_contacts {
             let path = format!("{path}.{}", "socialContacts");
             for (i, item) in value.iter().enumerate() {
-                let path = format!("{path}[{i}]");
+                let path = format!("{}[{i}]", & path);
                 runtime::Validate::validate(item, &path)?;
             }
         }
         if let Some(value) = &self.custom_field {
             let path = format!("{path}.{}", "customField");
             for (i, item) in value.iter().enumerate() {
-                let path = format!("{path}[{i}]");
+                let path = format!("{}[{i}]", & path);
                 runtime::Validate::validate(item, &path)?;
             }
         }

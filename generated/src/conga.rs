@@ -96,63 +96,50 @@ impl Client {
         include_record_payload_in_response: Option<bool>,
         enforce_optimistic_locking: Option<bool>,
     ) -> Result<RecordUpdateResult, runtime::Error<UpdateContactByExternalIdError>> {
+        let mut query = Vec::new();
+        runtime::push_form(
+            &mut query,
+            "IncludeRecordPayloadInResponse",
+            &include_record_payload_in_response,
+        )?;
+        runtime::push_form(
+            &mut query,
+            "EnforceOptimisticLocking",
+            &enforce_optimistic_locking,
+        )?;
         let request = runtime::Request {
-            operation_id: "updateContactByExternalId",
-            method: runtime::Method::PUT,
-            path: [
-                "/api/data/v1/Contact/by-externalId/",
-                &runtime::path_segment("externalId", &external_id)?,
-            ]
-                .concat(),
-            query: {
-                let mut query = Vec::new();
-                if let Some(include_record_payload_in_response) = include_record_payload_in_response {
-                    runtime::push_query(
-                        &mut query,
-                        "IncludeRecordPayloadInResponse",
-                        &include_record_payload_in_response,
-                        runtime::QueryStyle::Form,
-                        true,
-                    )?;
-                }
-                if let Some(enforce_optimistic_locking) = enforce_optimistic_locking {
-                    runtime::push_query(
-                        &mut query,
-                        "EnforceOptimisticLocking",
-                        &enforce_optimistic_locking,
-                        runtime::QueryStyle::Form,
-                        true,
-                    )?;
-                }
-                query
-            },
-            headers: runtime::HeaderMap::new(),
+            query,
             body: Some(runtime::Body::json(body)?),
             security: &[&[&CONGA_AUTHORIZATION_HEADER_SCHEME]],
             accept: Some("application/json"),
+            ..runtime::Request::new(
+                "updateContactByExternalId",
+                runtime::Method::PUT,
+                [
+                    "/api/data/v1/Contact/by-externalId/",
+                    &runtime::path_segment("externalId", &external_id)?,
+                ]
+                    .concat(),
+            )
         };
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {
             200 => Ok(response.json()?),
             400 => {
-                let body = ();
                 Err(
                     response
-                        .into_api_error(UpdateContactByExternalIdError::BadRequest(body)),
+                        .into_api_error(UpdateContactByExternalIdError::BadRequest(())),
                 )
             }
             403 => {
-                let body = ();
                 Err(
                     response
-                        .into_api_error(UpdateContactByExternalIdError::Forbidden(body)),
+                        .into_api_error(UpdateContactByExternalIdError::Forbidden(())),
                 )
             }
             404 => {
-                let body = ();
                 Err(
-                    response
-                        .into_api_error(UpdateContactByExternalIdError::NotFound(body)),
+                    response.into_api_error(UpdateContactByExternalIdError::NotFound(())),
                 )
             }
             _ => Err(response.into_unexpected()),

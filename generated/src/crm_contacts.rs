@@ -87,29 +87,23 @@ impl Client {
             runtime::Validate::validate(body, "body")?;
         }
         let request = runtime::Request {
-            operation_id: "updateContact",
-            method: runtime::Method::PUT,
-            path: ["/contacts/", &runtime::path_segment("id", &id)?].concat(),
-            query: Vec::new(),
-            headers: runtime::HeaderMap::new(),
             body: match body {
                 Some(body) => Some(runtime::Body::json(body)?),
                 None => None,
             },
             security: &[&[&API_KEY_AUTH_SCHEME]],
             accept: Some("application/json"),
+            ..runtime::Request::new(
+                "updateContact",
+                runtime::Method::PUT,
+                ["/contacts/", &runtime::path_segment("id", &id)?].concat(),
+            )
         };
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {
             200 => Ok(response.json()?),
-            401 => {
-                let body = response.json()?;
-                Err(response.into_api_error(UpdateContactError::Unauthorized(body)))
-            }
-            404 => {
-                let body = response.json()?;
-                Err(response.into_api_error(UpdateContactError::NotFound(body)))
-            }
+            401 => Err(response.json_error(UpdateContactError::Unauthorized)),
+            404 => Err(response.json_error(UpdateContactError::NotFound)),
             _ => Err(response.into_unexpected()),
         }
     }

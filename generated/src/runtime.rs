@@ -422,6 +422,18 @@ pub struct RawResponse {
 
 #[allow(clippy::result_large_err)] // see the note on `Error`
 impl RawResponse {
+    /// Decodes the JSON body and wraps it as `Error::Api` with `wrap` (a documented error
+    /// status); a body that does not decode gives `Error::Decode` instead.
+    pub fn json_error<T: serde::de::DeserializeOwned, E>(
+        self,
+        wrap: impl FnOnce(T) -> E,
+    ) -> Error<E> {
+        match self.json::<T, E>() {
+            Ok(body) => self.into_api_error(wrap(body)),
+            Err(err) => err,
+        }
+    }
+
     /// Decodes the body as JSON; on failure the error keeps status, headers and body.
     pub fn json<T: serde::de::DeserializeOwned, E>(&self) -> Result<T, Error<E>> {
         serde_json::from_slice(&self.body).map_err(|e| self.decode_error(e.to_string()))
@@ -919,6 +931,16 @@ pub fn push_query<T: Serialize + ?Sized, E>(
         scalar => query.push((name.to_owned(), query_text(&scalar))),
     }
     Ok(())
+}
+
+/// `push_query` with OpenAPI's default style for query parameters (`form`, exploded).
+#[allow(clippy::result_large_err)] // see the note on `Error`
+pub fn push_form<T: Serialize + ?Sized, E>(
+    query: &mut Vec<(String, String)>,
+    name: &str,
+    value: &T,
+) -> Result<(), Error<E>> {
+    push_query(query, name, value, QueryStyle::Form, true)
 }
 
 /// A header value; rejects CR, LF and any other byte `HeaderValue` refuses (including

@@ -97,23 +97,23 @@ impl Client {
         body: Option<&UpdateContactRequest>,
     ) -> Result<UpdateContactResponse, runtime::Error<std::convert::Infallible>> {
         let request = runtime::Request {
-            operation_id: "updateContact",
-            method: runtime::Method::PUT,
-            path: [
-                "/services/",
-                &runtime::path_segment("service_id", &service_id)?,
-                "/contacts/",
-                &runtime::path_segment("contact_id", &contact_id)?,
-            ]
-                .concat(),
-            query: Vec::new(),
-            headers: runtime::HeaderMap::new(),
             body: match body {
                 Some(body) => Some(runtime::Body::json(body)?),
                 None => None,
             },
             security: &[&[&BASIC_AUTH_SCHEME]],
             accept: Some("application/json"),
+            ..runtime::Request::new(
+                "updateContact",
+                runtime::Method::PUT,
+                [
+                    "/services/",
+                    &runtime::path_segment("service_id", &service_id)?,
+                    "/contacts/",
+                    &runtime::path_segment("contact_id", &contact_id)?,
+                ]
+                    .concat(),
+            )
         };
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {

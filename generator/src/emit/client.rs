@@ -348,6 +348,21 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
     let arms = response_arms(op);
     let validate_body = body.0;
     let body_value = body.1;
+    // Only what differs from `Request::new`'s empty defaults is spelled out.
+    let (query_setup, query_field) = query;
+    let (header_setup, header_field) = headers;
+    let mut fields = Vec::new();
+    fields.extend(query_field);
+    fields.extend(header_field);
+    if op.body.is_some() {
+        fields.push(quote!(body: #body_value,));
+    }
+    if !op.security.is_empty() {
+        fields.push(quote!(security: #security,));
+    }
+    if let Some(accept) = accept {
+        fields.push(quote!(accept: Some(#accept),));
+    }
 
     quote! {
         #doc
@@ -357,15 +372,11 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
         pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {
             #validation
             #validate_body
+            #query_setup
+            #header_setup
             let request = runtime::Request {
-                operation_id: #operation_id,
-                method: #http_method,
-                path: #path,
-                query: #query,
-                headers: #headers,
-                body: #body_value,
-                security: #security,
-                accept: #accept,
+                #(#fields)*
+                ..runtime::Request::new(#operation_id, #http_method, #path)
             };
             let response = self.core.execute(request).await?;
             match response.status.as_u16() {
@@ -404,16 +415,26 @@ fn method_tokens(method: Method) -> TokenStream {
 fn param_validation(op: &Operation, validated: &BTreeSet<String>) -> TokenStream {
     let checks = op.params.iter().map(|param| {
         let name = ident(&param.rust_name);
-        let inner = checks_for(&param.ty, &param.constraints, quote!(value), validated);
+        let wire = &param.wire_name;
+        let inner = checks_for(
+            &param.ty,
+            &param.constraints,
+            quote!(value),
+            &quote!(#wire),
+            validated,
+        );
         if inner.is_empty() {
             return quote!();
         }
-        let wire = &param.wire_name;
-        let value = if is_copy(&param.ty) { quote!(&#name) } else { quote!(#name) };
-        if param.required {
-            quote! { { let path = #wire.to_string(); let value = #value; #inner } }
+        let value = if is_copy(&param.ty) {
+            quote!(&#name)
         } else {
-            quote! { if let Some(#name) = #name { let path = #wire.to_string(); let value = #value; #inner } }
+            quote!(#name)
+        };
+        if param.required {
+            quote! { { let value = #value; #inner } }
+        } else {
+            quote! { if let Some(value) = &#name { #inner } }
         }
     });
     quote!(#(#checks)*)
@@ -473,7 +494,9 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
-fn query_statements(op: &Operation) -> TokenStream {
+/// Statements filling `query`, and the `query` field (both empty when the
+/// operation has no query parameter). `None`s serialize to nothing.
+fn query_statements(op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let pushes: Vec<TokenStream> = op
         .params
         .iter()
@@ -481,6 +504,14 @@ fn query_statements(op: &Operation) -> TokenStream {
         .map(|param| {
             let name = ident(&param.rust_name);
             let wire = &param.wire_name;
+            let value = if is_copy(&param.ty) || !param.required {
+                quote!(&#name)
+            } else {
+                quote!(#name)
+            };
+            if param.style == QueryStyle::Form && param.explode {
+                return quote!(runtime::push_form(&mut query, #wire, #value)?;);
+            }
             let style = match param.style {
                 QueryStyle::Form => quote!(runtime::QueryStyle::Form),
                 QueryStyle::SpaceDelimited => quote!(runtime::QueryStyle::SpaceDelimited),
@@ -488,30 +519,23 @@ fn query_statements(op: &Operation) -> TokenStream {
                 QueryStyle::DeepObject => quote!(runtime::QueryStyle::DeepObject),
             };
             let explode = param.explode;
-            let value = if is_copy(&param.ty) {
-                quote!(&#name)
-            } else {
-                quote!(#name)
-            };
-            let push = quote!(runtime::push_query(&mut query, #wire, #value, #style, #explode)?;);
-            if param.required {
-                push
-            } else {
-                quote!(if let Some(#name) = #name { #push })
-            }
+            quote!(runtime::push_query(&mut query, #wire, #value, #style, #explode)?;)
         })
         .collect();
     if pushes.is_empty() {
-        return quote!(Vec::new());
+        return (quote!(), None);
     }
-    quote! {{
-        let mut query = Vec::new();
-        #(#pushes)*
-        query
-    }}
+    (
+        quote! {
+            let mut query = Vec::new();
+            #(#pushes)*
+        },
+        Some(quote!(query,)),
+    )
 }
 
-fn header_statements(op: &Operation) -> TokenStream {
+/// Statements filling `headers`, and the `headers` field.
+fn header_statements(op: &Operation) -> (TokenStream, Option<TokenStream>) {
     let inserts: Vec<TokenStream> = op
         .params
         .iter()
@@ -534,13 +558,15 @@ fn header_statements(op: &Operation) -> TokenStream {
         })
         .collect();
     if inserts.is_empty() {
-        return quote!(runtime::HeaderMap::new());
+        return (quote!(), None);
     }
-    quote! {{
-        let mut headers = runtime::HeaderMap::new();
-        #(#inserts)*
-        headers
-    }}
+    (
+        quote! {
+            let mut headers = runtime::HeaderMap::new();
+            #(#inserts)*
+        },
+        Some(quote!(headers,)),
+    )
 }
 
 /// The body's validation statement and the `Option<runtime::Body>` value.
@@ -554,12 +580,27 @@ fn body_expression(
     };
     let validate = match &body.ty {
         ty @ TypeRef::Named(_)
-            if checks_for(ty, &Default::default(), quote!(body), validated).is_empty() =>
+            if checks_for(
+                ty,
+                &Default::default(),
+                quote!(body),
+                &quote!("body"),
+                validated,
+            )
+            .is_empty() =>
         {
             quote!()
         }
         TypeRef::Named(_) | TypeRef::Array(_) | TypeRef::Map(_) => {
-            if checks_for(&body.ty, &Default::default(), quote!(body), validated).is_empty() {
+            if checks_for(
+                &body.ty,
+                &Default::default(),
+                quote!(body),
+                &quote!("body"),
+                validated,
+            )
+            .is_empty()
+            {
                 quote!()
             } else if body.required {
                 quote!(runtime::Validate::validate(body, "body")?;)
@@ -660,7 +701,7 @@ fn security_tokens(api: &Api, op: &Operation) -> TokenStream {
     quote!(&[#(#alternatives),*])
 }
 
-fn accept_header(op: &Operation) -> TokenStream {
+fn accept_header(op: &Operation) -> Option<String> {
     let mut kinds: Vec<String> = Vec::new();
     for response in &op.responses {
         if response.ty == TypeRef::Unit {
@@ -676,12 +717,7 @@ fn accept_header(op: &Operation) -> TokenStream {
             kinds.push(media);
         }
     }
-    if kinds.is_empty() {
-        quote!(None)
-    } else {
-        let accept = kinds.join(", ");
-        quote!(Some(#accept))
-    }
+    (!kinds.is_empty()).then(|| kinds.join(", "))
 }
 
 /// Decodes a response body of one documented status.
@@ -738,12 +774,7 @@ fn response_arms(op: &Operation) -> TokenStream {
             };
             arms.push(quote!(#pattern => Ok(#value),));
         } else {
-            arms.push(quote! {
-                #pattern => {
-                    let body = #value;
-                    Err(response.into_api_error(#error_name::#variant(body)))
-                }
-            });
+            arms.push(error_arm(&pattern, response, &error_name, &value));
         }
     }
     // With no documented success, any 2xx is one (with nothing to decode).
@@ -753,17 +784,36 @@ fn response_arms(op: &Operation) -> TokenStream {
     match responses.iter().find(|r| r.status == StatusMatch::Default) {
         Some(default) => {
             let value = decode(default);
-            let variant = format_ident!("{}", default.variant);
-            arms.push(quote! {
-                _ => {
-                    let body = #value;
-                    Err(response.into_api_error(#error_name::#variant(body)))
-                }
-            });
+            arms.push(error_arm(&quote!(_), default, &error_name, &value));
         }
         None => arms.push(quote!(_ => Err(response.into_unexpected()),)),
     }
     quote!(#(#arms)*)
+}
+
+/// One arm mapping a documented error status to its variant.
+fn error_arm(
+    pattern: &TokenStream,
+    response: &Response,
+    error_name: &proc_macro2::Ident,
+    value: &TokenStream,
+) -> TokenStream {
+    let variant = format_ident!("{}", response.variant);
+    match (&response.ty, &response.media) {
+        (TypeRef::Unit, _) => {
+            quote!(#pattern => Err(response.into_api_error(#error_name::#variant(()))),)
+        }
+        // Decoding and wrapping in one call keeps the arm on one line.
+        (_, MediaKind::Json | MediaKind::Form | MediaKind::Multipart) => {
+            quote!(#pattern => Err(response.json_error(#error_name::#variant)),)
+        }
+        _ => quote! {
+            #pattern => {
+                let body = #value;
+                Err(response.into_api_error(#error_name::#variant(body)))
+            }
+        },
+    }
 }
 
 /// The success enum (several success bodies) and the error enum.

@@ -55,7 +55,7 @@ pub fn emit_validation(api: &Api) -> TokenStream {
                 let checks: Vec<TokenStream> = s.fields.iter().map(|field| {
                     let member = ident(&field.rust_name);
                     let wire = &field.wire_name;
-                    let inner = checks_for(&field.ty, &field.constraints, quote!(value), &set);
+                    let inner = checks_for(&field.ty, &field.constraints, quote!(value), &quote!(&path), &set);
                     if inner.is_empty() {
                         return quote!();
                     }
@@ -114,6 +114,7 @@ pub fn checks_for(
     ty: &TypeRef,
     constraints: &Constraints,
     value: TokenStream,
+    path: &TokenStream,
     set: &BTreeSet<String>,
 ) -> TokenStream {
     let mut checks = Vec::new();
@@ -122,13 +123,13 @@ pub fn checks_for(
     let is_number = matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_));
     if is_text {
         if let Some(n) = c.min_length {
-            checks.push(quote!(runtime::check_min_length(&path, #value, #n)?;));
+            checks.push(quote!(runtime::check_min_length(#path, #value, #n)?;));
         }
         if let Some(n) = c.max_length {
-            checks.push(quote!(runtime::check_max_length(&path, #value, #n)?;));
+            checks.push(quote!(runtime::check_max_length(#path, #value, #n)?;));
         }
         if let (Some(pattern), Some(regex)) = (&c.pattern, &c.pattern_regex) {
-            checks.push(quote!(runtime::check_pattern(&path, #value, #pattern, #regex)?;));
+            checks.push(quote!(runtime::check_pattern(#path, #value, #pattern, #regex)?;));
         }
     }
     let as_f64 = if matches!(ty, TypeRef::Float(crate::ir::FloatWidth::F64)) {
@@ -140,37 +141,37 @@ pub fn checks_for(
         if let Some(min) = c.minimum {
             let min = Literal::f64_suffixed(min);
             let exclusive = c.exclusive_minimum;
-            checks.push(quote!(runtime::check_minimum(&path, #as_f64, #min, #exclusive)?;));
+            checks.push(quote!(runtime::check_minimum(#path, #as_f64, #min, #exclusive)?;));
         }
         if let Some(max) = c.maximum {
             let max = Literal::f64_suffixed(max);
             let exclusive = c.exclusive_maximum;
-            checks.push(quote!(runtime::check_maximum(&path, #as_f64, #max, #exclusive)?;));
+            checks.push(quote!(runtime::check_maximum(#path, #as_f64, #max, #exclusive)?;));
         }
         if let Some(factor) = c.multiple_of {
             let factor = Literal::f64_suffixed(factor);
-            checks.push(quote!(runtime::check_multiple_of(&path, #as_f64, #factor)?;));
+            checks.push(quote!(runtime::check_multiple_of(#path, #as_f64, #factor)?;));
         }
     }
     if let TypeRef::Array(item) = ty {
         if let Some(n) = c.min_items {
-            checks.push(quote!(runtime::check_min_items(&path, #value.len(), #n)?;));
+            checks.push(quote!(runtime::check_min_items(#path, #value.len(), #n)?;));
         }
         if let Some(n) = c.max_items {
-            checks.push(quote!(runtime::check_max_items(&path, #value.len(), #n)?;));
+            checks.push(quote!(runtime::check_max_items(#path, #value.len(), #n)?;));
         }
         let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
-        let item_checks = checks_for(item, &item_constraints, quote!(item), set);
+        let item_checks = checks_for(item, &item_constraints, quote!(item), &quote!(&path), set);
         if !item_checks.is_empty() {
             checks.push(quote! {
                 for (i, item) in #value.iter().enumerate() {
-                    let path = format!("{path}[{i}]");
+                    let path = format!("{}[{i}]", #path);
                     #item_checks
                 }
             });
         }
     } else if refers_to(ty, set) {
-        checks.push(quote!(runtime::Validate::validate(#value, &path)?;));
+        checks.push(quote!(runtime::Validate::validate(#value, #path)?;));
     }
     quote!(#(#checks)*)
 }
