@@ -488,8 +488,8 @@ fn path_expression(op: &Operation) -> TokenStream {
         pieces.push(quote!(#rest));
     }
     match pieces.as_slice() {
-        [] => quote!(String::new()),
-        [only] => quote!(#only.to_string()),
+        [] => quote!(""),
+        [only] => quote!(#only),
         _ => quote!([#(#pieces),*].concat()),
     }
 }
