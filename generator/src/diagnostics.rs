@@ -13,6 +13,19 @@ pub struct Location {
     pub pointer: Option<String>,
 }
 
+impl Location {
+    /// Fills in the line from the JSON pointer, when it is not known yet.
+    pub fn fill_line(&mut self, text: &str) {
+        if self.line_col.is_none() {
+            if let Some(line) = self.pointer.as_deref().and_then(|p| line_of(text, p)) {
+                let content = text.lines().nth(line - 1).unwrap_or_default();
+                let column = content.len() - content.trim_start().len() + 1;
+                self.line_col = Some((line, column));
+            }
+        }
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -59,6 +72,14 @@ pub enum Error {
 }
 
 impl Error {
+    /// Adds the line of the error's JSON pointer in `text` (the spec).
+    pub fn with_line(mut self, text: &str) -> Self {
+        if let Error::Spec { location, .. } = &mut self {
+            location.fill_line(text);
+        }
+        self
+    }
+
     pub fn spec(
         file: &std::path::Path,
         pointer: impl Into<String>,
@@ -76,3 +97,63 @@ impl Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// The 1-based line of a JSON pointer in YAML or JSON text: each token is
+/// looked for as a key (or the n-th `-` item) inside its parent's block;
+/// when a token cannot be found, the deepest ancestor found is returned.
+pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
+    let lines: Vec<&str> = text.lines().collect();
+    let tokens: Vec<String> = pointer
+        .trim_start_matches('#')
+        .split('/')
+        .filter(|t| !t.is_empty())
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let mut found: Option<usize> = None;
+    let (mut start, mut end) = (0usize, lines.len());
+    let mut parent_indent: isize = -1;
+    for token in &tokens {
+        let index: Option<usize> = token.parse().ok();
+        let mut hit = None;
+        let mut item_count = 0usize;
+        let mut child_indent: Option<usize> = None;
+        for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+            let trimmed = line.trim_start();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
+                continue;
+            }
+            let indent = line.len() - trimmed.len();
+            if (indent as isize) <= parent_indent && i > start {
+                break;
+            }
+            let level = *child_indent.get_or_insert(indent);
+            if indent != level {
+                continue;
+            }
+            let key = trimmed
+                .trim_start_matches("- ")
+                .trim_start_matches(['"', '\'']);
+            let key_matches = key.starts_with(token.as_str())
+                && key[token.len()..]
+                    .trim_start_matches(['"', '\''])
+                    .trim_start()
+                    .starts_with(':');
+            if let Some(n) = index.filter(|_| trimmed.starts_with('-')) {
+                if item_count == n {
+                    hit = Some((i, indent));
+                    break;
+                }
+                item_count += 1;
+            } else if key_matches {
+                hit = Some((i, indent));
+                break;
+            }
+        }
+        let Some((line, indent)) = hit else { break };
+        found = Some(line + 1);
+        start = line + 1;
+        parent_indent = indent as isize;
+        end = lines.len();
+    }
+    found
+}

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diagnostics::Result;
+use crate::diagnostics::{Result, line_of};
 use crate::ir::{Api, Field, Operation, Param, Presence, TypeDef, TypeKind, TypeRef, Usage};
 
 /// One version of a spec: its IR and its text (for line numbers).
@@ -765,66 +765,6 @@ pub fn show(ty: &TypeRef) -> String {
         TypeRef::Array(inner) => format!("Vec<{}>", show(inner)),
         TypeRef::Map(inner) => format!("BTreeMap<String, {}>", show(inner)),
     }
-}
-
-/// The 1-based line of a JSON pointer in YAML or JSON text: each token is
-/// looked for as a key (or the n-th `-` item) inside its parent's block;
-/// when a token cannot be found, the deepest ancestor found is returned.
-pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let tokens: Vec<String> = pointer
-        .trim_start_matches('#')
-        .split('/')
-        .filter(|t| !t.is_empty())
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let mut found: Option<usize> = None;
-    let (mut start, mut end) = (0usize, lines.len());
-    let mut parent_indent: isize = -1;
-    for token in &tokens {
-        let index: Option<usize> = token.parse().ok();
-        let mut hit = None;
-        let mut item_count = 0usize;
-        let mut child_indent: Option<usize> = None;
-        for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
-                continue;
-            }
-            let indent = line.len() - trimmed.len();
-            if (indent as isize) <= parent_indent && i > start {
-                break;
-            }
-            let level = *child_indent.get_or_insert(indent);
-            if indent != level {
-                continue;
-            }
-            let key = trimmed
-                .trim_start_matches("- ")
-                .trim_start_matches(['"', '\'']);
-            let key_matches = key.starts_with(token.as_str())
-                && key[token.len()..]
-                    .trim_start_matches(['"', '\''])
-                    .trim_start()
-                    .starts_with(':');
-            if let Some(n) = index.filter(|_| trimmed.starts_with('-')) {
-                if item_count == n {
-                    hit = Some((i, indent));
-                    break;
-                }
-                item_count += 1;
-            } else if key_matches {
-                hit = Some((i, indent));
-                break;
-            }
-        }
-        let Some((line, indent)) = hit else { break };
-        found = Some(line + 1);
-        start = line + 1;
-        parent_indent = indent as isize;
-        end = lines.len();
-    }
-    found
 }
 
 /// The reports as Markdown, fit for a pull-request comment.

@@ -103,7 +103,11 @@ fn generate_from_loaded(
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
     let started = std::time::Instant::now();
-    let (api, lower_warnings) = lower::lower(loaded, module)?;
+    let (api, mut lower_warnings) =
+        lower::lower(loaded, module).map_err(|err| err.with_line(&loaded.text))?;
+    for warning in &mut lower_warnings {
+        warning.location.fill_line(&loaded.text);
+    }
     timing("lower", started);
     let mut warnings = loaded.warnings.clone();
     warnings.extend(lower_warnings);

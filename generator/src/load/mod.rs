@@ -17,6 +17,8 @@ pub struct LoadedSpec {
     pub openapi: openapiv3::OpenAPI,
     /// What a 3.1 → 3.0 conversion dropped.
     pub warnings: Vec<Warning>,
+    /// The spec's text, to turn JSON pointers into line numbers.
+    pub text: String,
     /// Schemas that `$ref`s reach inside a component (such as
     /// `#/components/schemas/Tag/allOf/0`), keyed by the reference.
     pub nested_refs: BTreeMap<String, openapiv3::Schema>,
@@ -33,6 +35,10 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
 
 /// Parses spec text; `path` is only used in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
+    parse_located(path, bytes).map_err(|err| err.with_line(&String::from_utf8_lossy(bytes)))
+}
+
+fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let mut value = parse_value(path, bytes)?;
     let mut warnings = Vec::new();
     if check_version(path, &value)? == Version::V3_1 {
@@ -65,11 +71,16 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             }
         })?;
     let nested_refs = nested_schema_refs(&value);
+    let text = String::from_utf8_lossy(bytes).into_owned();
+    for warning in &mut warnings {
+        warning.location.fill_line(&text);
+    }
     Ok(LoadedSpec {
         path: path.to_path_buf(),
         openapi,
         warnings,
         nested_refs,
+        text,
     })
 }
 
