@@ -55,7 +55,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BENCH = REPO / "target" / "bench"
 TOOLS = REPO / "target" / "bench-tools"
-OURS_BIN = REPO / "target" / "release" / "openapi-rustgen"
+OURS_BUILT = REPO / "target" / "release" / "openapi-rustgen"
+# The work tree is shared: someone may rebuild target/release mid-run, so the
+# benchmark runs a copy taken right after our build.
+OURS_BIN = BENCH / "bin" / "openapi-rustgen"
 PEER_CRATE = "cargo-progenitor"
 PEER_VERSION = "0.15.1"
 GNU_TIME = "/usr/bin/time"
@@ -706,7 +709,9 @@ def main() -> None:
                     help="read max RSS from os.wait4 even if /usr/bin/time exists")
     ap.add_argument("--timeout", type=float, default=600, help="seconds per generation run")
     ap.add_argument("--compile-timeout", type=float, default=1800, help="seconds per build")
-    ap.add_argument("--out", type=Path, help="also write the report (Markdown) here")
+    ap.add_argument("--out", type=Path,
+                    help="also write the report (Markdown) here, and the raw figures to the "
+                    "same path with a .json suffix")
     args = ap.parse_args()
     if args.runs < 1 or args.compile_runs < 1 or args.warmup < 0:
         ap.error("--runs and --compile-runs must be >= 1, --warmup >= 0")
@@ -722,8 +727,10 @@ def main() -> None:
     peer = ensure_peer(args.progenitor)
     if not args.no_build:
         build_ours()
-    if not OURS_BIN.exists():
-        sys.exit(f"{OURS_BIN} is missing: build it or drop --no-build")
+    if not OURS_BUILT.exists():
+        sys.exit(f"{OURS_BUILT} is missing: build it or drop --no-build")
+    OURS_BIN.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(OURS_BUILT, OURS_BIN)
     machine = machine_note()
     log(f"{len(specs)} spec(s) from {corpus}; peer {peer}")
 
@@ -740,6 +747,8 @@ def main() -> None:
     raw = {"machine": machine, "args": {k: str(v) for k, v in vars(args).items()},
            "results": [asdict(r) for r in results]}
     (BENCH / "results.json").write_text(json.dumps(raw, indent=1) + "\n")
+    if args.out:
+        args.out.with_suffix(".json").write_text(json.dumps(raw, indent=1) + "\n")
 
 
 if __name__ == "__main__":

@@ -15,10 +15,10 @@ pub struct Location {
 
 impl Location {
     /// Fills in the line from the JSON pointer, when it is not known yet.
-    pub fn fill_line(&mut self, text: &str) {
+    pub fn fill_line(&mut self, lines: &SpecLines<'_>) {
         if self.line_col.is_none() {
-            if let Some(line) = self.pointer.as_deref().and_then(|p| line_of(text, p)) {
-                let content = text.lines().nth(line - 1).unwrap_or_default();
+            if let Some(line) = self.pointer.as_deref().and_then(|p| lines.line_of(p)) {
+                let content = lines.0[line - 1];
                 let column = content.len() - content.trim_start().len() + 1;
                 self.line_col = Some((line, column));
             }
@@ -75,7 +75,7 @@ impl Error {
     /// Adds the line of the error's JSON pointer in `text` (the spec).
     pub fn with_line(mut self, text: &str) -> Self {
         if let Error::Spec { location, .. } = &mut self {
-            location.fill_line(text);
+            location.fill_line(&SpecLines::new(text));
         }
         self
     }
@@ -102,58 +102,88 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// looked for as a key (or the n-th `-` item) inside its parent's block;
 /// when a token cannot be found, the deepest ancestor found is returned.
 pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
-    let lines: Vec<&str> = text.lines().collect();
-    let tokens: Vec<String> = pointer
-        .trim_start_matches('#')
-        .split('/')
-        .filter(|t| !t.is_empty())
-        .map(|t| t.replace("~1", "/").replace("~0", "~"))
-        .collect();
-    let mut found: Option<usize> = None;
-    let (mut start, mut end) = (0usize, lines.len());
-    let mut parent_indent: isize = -1;
-    for token in &tokens {
-        let index: Option<usize> = token.parse().ok();
-        let mut hit = None;
-        let mut item_count = 0usize;
-        let mut child_indent: Option<usize> = None;
-        for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-            let trimmed = line.trim_start();
-            if trimmed.is_empty() || trimmed.starts_with('#') {
+    SpecLines::new(text).line_of(pointer)
+}
+
+/// A spec's lines, split once for many pointer look-ups.
+pub struct SpecLines<'t>(
+    Vec<&'t str>,
+    std::cell::RefCell<std::collections::HashMap<String, Option<(usize, usize)>>>,
+);
+
+impl<'t> SpecLines<'t> {
+    pub fn new(text: &'t str) -> Self {
+        SpecLines(text.lines().collect(), Default::default())
+    }
+
+    /// See [`line_of`].
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        let lines = &self.0;
+        let tokens: Vec<String> = pointer
+            .trim_start_matches('#')
+            .split('/')
+            .filter(|t| !t.is_empty())
+            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        let mut found: Option<usize> = None;
+        let (mut start, mut end) = (0usize, lines.len());
+        let mut parent_indent: isize = -1;
+        // Pointers of one spec share long prefixes: each prefix is looked
+        // up once (the memo maps a prefix to its line and indentation).
+        let mut prefix = String::new();
+        for token in &tokens {
+            prefix.push('/');
+            prefix.push_str(token);
+            if let Some(known) = self.1.borrow().get(&prefix) {
+                let Some((line, indent)) = *known else { break };
+                found = Some(line + 1);
+                start = line + 1;
+                parent_indent = indent as isize;
                 continue;
             }
-            let indent = line.len() - trimmed.len();
-            if (indent as isize) <= parent_indent && i > start {
-                break;
-            }
-            let level = *child_indent.get_or_insert(indent);
-            if indent != level {
-                continue;
-            }
-            let key = trimmed
-                .trim_start_matches("- ")
-                .trim_start_matches(['"', '\'']);
-            let key_matches = key.starts_with(token.as_str())
-                && key[token.len()..]
-                    .trim_start_matches(['"', '\''])
-                    .trim_start()
-                    .starts_with(':');
-            if let Some(n) = index.filter(|_| trimmed.starts_with('-')) {
-                if item_count == n {
+            let index: Option<usize> = token.parse().ok();
+            let mut hit = None;
+            let mut item_count = 0usize;
+            let mut child_indent: Option<usize> = None;
+            for (i, line) in lines.iter().enumerate().take(end).skip(start) {
+                let trimmed = line.trim_start();
+                if trimmed.is_empty() || trimmed.starts_with('#') {
+                    continue;
+                }
+                let indent = line.len() - trimmed.len();
+                if (indent as isize) <= parent_indent && i > start {
+                    break;
+                }
+                let level = *child_indent.get_or_insert(indent);
+                if indent != level {
+                    continue;
+                }
+                let key = trimmed
+                    .trim_start_matches("- ")
+                    .trim_start_matches(['"', '\'']);
+                let key_matches = key.starts_with(token.as_str())
+                    && key[token.len()..]
+                        .trim_start_matches(['"', '\''])
+                        .trim_start()
+                        .starts_with(':');
+                if let Some(n) = index.filter(|_| trimmed.starts_with('-')) {
+                    if item_count == n {
+                        hit = Some((i, indent));
+                        break;
+                    }
+                    item_count += 1;
+                } else if key_matches {
                     hit = Some((i, indent));
                     break;
                 }
-                item_count += 1;
-            } else if key_matches {
-                hit = Some((i, indent));
-                break;
             }
+            self.1.borrow_mut().insert(prefix.clone(), hit);
+            let Some((line, indent)) = hit else { break };
+            found = Some(line + 1);
+            start = line + 1;
+            parent_indent = indent as isize;
+            end = lines.len();
         }
-        let Some((line, indent)) = hit else { break };
-        found = Some(line + 1);
-        start = line + 1;
-        parent_indent = indent as isize;
-        end = lines.len();
+        found
     }
-    found
 }

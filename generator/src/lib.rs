@@ -105,8 +105,9 @@ fn generate_from_loaded(
     let started = std::time::Instant::now();
     let (api, mut lower_warnings) =
         lower::lower(loaded, module).map_err(|err| err.with_line(&loaded.text))?;
+    let lines = diagnostics::SpecLines::new(&loaded.text);
     for warning in &mut lower_warnings {
-        warning.location.fill_line(&loaded.text);
+        warning.location.fill_line(&lines);
     }
     timing("lower", started);
     let mut warnings = loaded.warnings.clone();

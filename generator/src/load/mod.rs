@@ -72,8 +72,9 @@ fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         })?;
     let nested_refs = nested_schema_refs(&value);
     let text = String::from_utf8_lossy(bytes).into_owned();
+    let lines = crate::diagnostics::SpecLines::new(&text);
     for warning in &mut warnings {
-        warning.location.fill_line(&text);
+        warning.location.fill_line(&lines);
     }
     Ok(LoadedSpec {
         path: path.to_path_buf(),
