@@ -43,11 +43,18 @@ pub enum Section {
     Prelude,
     /// The `Client`, its methods, and the per-operation enums.
     Client,
-    /// The models and their `Validate` impls.
+    /// The first half of the models.
     Models,
+    /// The second half of the models and the `Validate` impls.
+    MoreModels,
 }
 
-pub const SECTIONS: [Section; 3] = [Section::Prelude, Section::Client, Section::Models];
+pub const SECTIONS: [Section; 4] = [
+    Section::Prelude,
+    Section::Client,
+    Section::Models,
+    Section::MoreModels,
+];
 
 /// Tokens of one section of the module.
 pub fn emit_section(
@@ -87,8 +94,9 @@ pub fn emit_section(
             }
         }
         Section::Client => client::emit_client(api),
-        Section::Models => {
-            let models = models::emit_models(api);
+        Section::Models => models::emit_models(api, 0..api.types.len() / 2),
+        Section::MoreModels => {
+            let models = models::emit_models(api, api.types.len() / 2..api.types.len());
             let validation = validate::emit_validation(api);
             quote!(#models #validation)
         }

@@ -10,14 +10,20 @@ use crate::ir::{
 };
 use crate::lower::UNKNOWN_VARIANT;
 
-pub fn emit_models(api: &Api) -> TokenStream {
-    let mut defaults = Vec::new();
+/// The type definitions with index in `range` (so that halves can be
+/// emitted in parallel); the `defaults` module comes with the last half.
+pub fn emit_models(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
     let usage = Usage::of(api);
-    let types: Vec<TokenStream> = api
-        .types
+    let last = range.end >= api.types.len();
+    let types: Vec<TokenStream> = api.types[range.start..range.end.min(api.types.len())]
         .iter()
-        .map(|def| emit_type(api, def, &usage, &mut defaults))
+        .map(|def| emit_type(api, def, &usage))
         .collect();
+    let defaults = if last {
+        default_functions(api, &usage)
+    } else {
+        Vec::new()
+    };
     let defaults_module = if defaults.is_empty() {
         quote!()
     } else {
@@ -36,16 +42,38 @@ pub fn emit_models(api: &Api) -> TokenStream {
     }
 }
 
-fn emit_type(
-    api: &Api,
-    def: &TypeDef,
-    usage: &Usage,
-    defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
+/// Whether a field's absent value is filled with its default on decoding:
+/// optional fields of types the client does not send (decoding one and
+/// sending it back must not turn "absent, the server decides" into an
+/// explicit value).
+fn fills_default(def: &TypeDef, field: &Field, usage: &Usage) -> bool {
+    field.presence == Presence::Optional
+        && field.default.is_some()
+        && !usage.sent.contains(&def.name)
+}
+
+fn default_functions(api: &Api, usage: &Usage) -> Vec<TokenStream> {
+    let mut functions = Vec::new();
+    for def in &api.types {
+        let TypeKind::Struct(s) = &def.kind else {
+            continue;
+        };
+        for field in s.fields.iter().filter(|f| fills_default(def, f, usage)) {
+            if let Some((_, function)) =
+                default_function(api, def, field, field.default.as_ref().expect("checked"))
+            {
+                functions.push(function);
+            }
+        }
+    }
+    functions
+}
+
+fn emit_type(api: &Api, def: &TypeDef, usage: &Usage) -> TokenStream {
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, def, s, usage, defaults),
+        TypeKind::Struct(s) => emit_struct(api, def, s, usage),
         TypeKind::StringEnum(values) => emit_string_enum(def, values),
         TypeKind::IntegerEnum(values) => emit_integer_enum(def, values),
         TypeKind::Union(u) => emit_union(def, u),
@@ -71,18 +99,8 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn emit_struct(
-    api: &Api,
-    def: &TypeDef,
-    s: &Struct,
-    usage: &Usage,
-    defaults: &mut Vec<TokenStream>,
-) -> TokenStream {
+fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, usage: &Usage) -> TokenStream {
     let response_only = usage.is_response_only(&def.name);
-    // Defaults fill absent fields when decoding, but not in types the
-    // client sends: decoding one and sending it back must not turn
-    // "absent, the server decides" into an explicit value.
-    let fill_defaults = !usage.sent.contains(&def.name);
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     let all_optional = s.fields.iter().all(|f| f.presence != Presence::Required);
@@ -98,11 +116,10 @@ fn emit_struct(
         let default_fn = field
             .default
             .as_ref()
-            .filter(|_| field.presence == Presence::Optional && fill_defaults)
+            .filter(|_| fills_default(def, field, usage))
             .and_then(|value| default_function(api, def, field, value));
         match (field.presence, default_fn) {
-            (Presence::Optional, Some((fn_name, function))) => {
-                defaults.push(function);
+            (Presence::Optional, Some((fn_name, _))) => {
                 let path = format!("defaults::{fn_name}");
                 serde_args.push(quote!(default = #path));
                 serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
