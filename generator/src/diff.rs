@@ -288,7 +288,7 @@ impl Differ<'_> {
                             true,
                         );
                     }
-                    if self.type_changed(&q.ty, &p.ty) {
+                    if q.ty != p.ty {
                         let detail = format!(
                             "parameter `{}` type `{}` → `{}`",
                             p.wire_name,
@@ -326,7 +326,7 @@ impl Differ<'_> {
                 true,
             ),
             (Some(a), Some(b)) => {
-                if self.type_changed(&a.ty, &b.ty) || a.required != b.required {
+                if a.ty != b.ty || a.required != b.required {
                     let detail = format!(
                         "request body `{}{}` → `{}{}`",
                         show(&a.ty),
@@ -362,10 +362,7 @@ impl Differ<'_> {
         let new_shape = (after.success_type.is_some(), new_success.first().cloned());
         let success_changed = old_shape.0 != new_shape.0
             || old_success.len() != new_success.len()
-            || old_success
-                .iter()
-                .zip(&new_success)
-                .any(|(a, b)| self.type_changed(a, b));
+            || old_success.iter().zip(&new_success).any(|(a, b)| a != b);
         if success_changed {
             let detail = format!(
                 "success result `{}` → `{}`",
@@ -400,7 +397,7 @@ impl Differ<'_> {
                     format!("documented error `{variant}` removed"),
                     true,
                 ),
-                Some(new_ty) if self.type_changed(ty, new_ty) => self.push(
+                Some(new_ty) if ty != new_ty => self.push(
                     ChangeKind::Changed,
                     "error response",
                     format!("{error_enum}::{variant}"),
@@ -422,12 +419,6 @@ impl Differ<'_> {
                 false,
             );
         }
-    }
-
-    /// Whether a type reference changed, looking through renamed inline
-    /// types only by name (a renamed type is a changed type for users).
-    fn type_changed(&self, a: &TypeRef, b: &TypeRef) -> bool {
-        a != b
     }
 
     fn types(&mut self) {
@@ -524,10 +515,7 @@ impl Differ<'_> {
                             );
                         }
                         Some(g) => {
-                            if g.presence != f.presence
-                                || self.type_changed(&g.ty, &f.ty)
-                                || g.boxed != f.boxed
-                            {
+                            if g.presence != f.presence || g.ty != f.ty || g.boxed != f.boxed {
                                 let detail = format!(
                                     "field `{wire}`: {} `{}` → {} `{}`",
                                     presence_word(g.presence),
