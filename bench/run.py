@@ -7,7 +7,9 @@ them run by run so that machine noise (a shared 2-core VM) hits both alike:
 1. setup: makes sure `cargo-progenitor` 0.15.1 is there (installs it into
    <repo>/target/bench-tools if missing, with its own CARGO_TARGET_DIR under
    /tmp; `--progenitor PATH` uses an existing binary instead) and builds our
-   release binary (`cargo build --release -p openapi-rustgen`).
+   release binary (`cargo build --release -p openapi-rustgen`), then runs a
+   copy of it (target/bench/bin/) since the work tree is shared and
+   target/release may be rebuilt by someone else mid-run.
 2. generation: per spec, one untimed warm-up run of each tool, then --runs
    timed runs of each, alternating ours/peer (the order is swapped every
    round).  Wall time is measured here around spawn + wait; the peak memory

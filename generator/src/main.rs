@@ -9,11 +9,6 @@ use clap::{Args, Parser, Subcommand};
 use openapi_rustgen::project::{crate_files, drift, find_project_root, spec_files, stale_files};
 use openapi_rustgen::{Error, ModuleOptions, RuntimeLocation, Warning, generate_module};
 
-// Generation allocates many small token trees; mimalloc makes that
-// noticeably cheaper than the system allocator.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[derive(Parser)]
 #[command(
     name = "openapi-rustgen",
