@@ -16,7 +16,17 @@ use crate::ir::{
 
 pub fn emit_client(api: &Api) -> TokenStream {
     let validated = validated_types(api);
-    let scheme_consts = api.security_schemes.iter().map(scheme_const);
+    // Constants only for schemes some operation uses (the setters exist
+    // for every scheme, so credentials can be set either way).
+    let used = |scheme: &&SecurityScheme| {
+        api.operations.iter().any(|op| {
+            op.security
+                .iter()
+                .flatten()
+                .any(|name| *name == scheme.name)
+        })
+    };
+    let scheme_consts = api.security_schemes.iter().filter(used).map(scheme_const);
     let setters = api.security_schemes.iter().map(credential_setter);
     let methods: Vec<TokenStream> = api
         .operations
