@@ -13,6 +13,7 @@ macro_rules! fixture {
 
 fixture!(composition);
 fixture!(containers_formats);
+fixture!(edge_cases);
 fixture!(enums);
 fixture!(naming);
 fixture!(nullable_defaults);
@@ -487,4 +488,32 @@ fn references_into_components_resolve() {
     let tag: Alias = serde_json::from_value(json!({"label": "x", "color": "red"})).unwrap();
     let _: &Tag = &tag;
     assert_eq!(tag.color.as_deref(), Some("red"));
+}
+
+#[tokio::test]
+async fn edge_cases_still_make_a_usable_client() {
+    use edge_cases::{Client, ClientModel, ClientModelX};
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/a"))
+        .and(query_param("self", "me"))
+        .respond_with(ResponseTemplate::new(200))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/b"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    // The unusable `ghost` path parameter and `Bad Header` were left out;
+    // the duplicate operationId got a suffix.
+    client.dup(Some("me")).await.unwrap();
+    client.dup_2().await.unwrap();
+    let model: ClientModel = serde_json::from_value(json!({"x": "2"})).unwrap();
+    assert_eq!(model.x, Some(ClientModelX::V2));
 }

@@ -209,6 +209,7 @@ impl<'a> Lowerer<'a> {
             )?);
         }
         add_missing_path_params(self, path, &mut params, &mut param_names, pointer);
+        drop_unusable_params(self, path, &mut params, pointer);
 
         let body = match &operation.request_body {
             None => None,
@@ -518,6 +519,44 @@ fn add_missing_path_params(
             constraints: Constraints::default(),
         });
     }
+}
+
+/// Parameters the client cannot send are dropped with a warning: a path
+/// parameter whose placeholder is not in the path (it would be an unused
+/// argument), and a header whose name is not a valid HTTP token.
+fn drop_unusable_params(
+    lowerer: &mut Lowerer<'_>,
+    path: &str,
+    params: &mut Vec<Param>,
+    pointer: &str,
+) {
+    let is_token = |name: &str| {
+        !name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"!#$%&'*+-.^_`|~".contains(&b))
+    };
+    params.retain(|param| {
+        let keep = match param.location {
+            ParamLocation::Path => path.contains(&format!("{{{}}}", param.wire_name)),
+            ParamLocation::Header | ParamLocation::Cookie => is_token(&param.wire_name),
+            ParamLocation::Query => true,
+        };
+        if !keep {
+            let why = match param.location {
+                ParamLocation::Path => "is not a placeholder of the path",
+                _ => "is not a valid header or cookie name",
+            };
+            lowerer.warn(
+                pointer,
+                format!(
+                    "parameter `{}` {why}; it is left out of the client",
+                    param.wire_name
+                ),
+            );
+        }
+        keep
+    });
 }
 
 /// A documented, deterministic name for an operation without
