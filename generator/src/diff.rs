@@ -174,20 +174,8 @@ impl Differ<'_> {
     }
 
     fn operations(&mut self) {
-        let old: BTreeMap<&str, &Operation> = self
-            .old
-            .api
-            .operations
-            .iter()
-            .map(|o| (o.id.as_str(), o))
-            .collect();
-        let new: BTreeMap<&str, &Operation> = self
-            .new
-            .api
-            .operations
-            .iter()
-            .map(|o| (o.id.as_str(), o))
-            .collect();
+        let old = by_key(&self.old.api.operations, |o| o.id.as_str());
+        let new = by_key(&self.new.api.operations, |o| o.id.as_str());
         let module = self.module().to_string();
         for (id, op) in &old {
             if !new.contains_key(id) {
@@ -422,20 +410,8 @@ impl Differ<'_> {
     }
 
     fn types(&mut self) {
-        let old: BTreeMap<&str, &TypeDef> = self
-            .old
-            .api
-            .types
-            .iter()
-            .map(|t| (t.name.as_str(), t))
-            .collect();
-        let new: BTreeMap<&str, &TypeDef> = self
-            .new
-            .api
-            .types
-            .iter()
-            .map(|t| (t.name.as_str(), t))
-            .collect();
+        let old = by_key(&self.old.api.types, |t| t.name.as_str());
+        let new = by_key(&self.new.api.types, |t| t.name.as_str());
         let module = self.module().to_string();
         for (name, def) in &old {
             if !new.contains_key(name) {
@@ -704,6 +680,11 @@ impl Differ<'_> {
             }
         }
     }
+}
+
+/// Items indexed by a key, so that both sides are matched the same way.
+fn by_key<'i, T, K: Ord>(items: &'i [T], key: impl Fn(&'i T) -> K) -> BTreeMap<K, &'i T> {
+    items.iter().map(|item| (key(item), item)).collect()
 }
 
 fn escape(token: &str) -> String {
