@@ -18,4 +18,11 @@ fn main() {
         config.spec(spec);
     }
     config.generate().unwrap_or_else(|err| panic!("{err}"));
+    // One fixture again with both serde traits on every type, so that round
+    // trips through both directions can be tested (and the option compiles).
+    openapi_rustgen::Config::new()
+        .spec_as(dir.join("naming.yaml"), "naming_both_ways")
+        .serde_derives(openapi_rustgen::SerdeDerives::Both)
+        .generate()
+        .unwrap_or_else(|err| panic!("{err}"));
 }

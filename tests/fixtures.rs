@@ -16,6 +16,7 @@ fixture!(containers_formats);
 fixture!(edge_cases);
 fixture!(enums);
 fixture!(naming);
+fixture!(naming_both_ways);
 fixture!(nullable_defaults);
 fixture!(openapi31);
 fixture!(operations);
@@ -25,7 +26,9 @@ use serde_json::json;
 
 #[test]
 fn wire_names_survive_renaming() {
-    let thing = naming::Thing {
+    // `Thing` is only received; the module generated with `SerdeDerives::Both`
+    // can also encode it.
+    let thing = naming_both_ways::Thing {
         r#type: Some("t".into()),
         self_: Some("s".into()),
         first_name: Some("snake".into()),
@@ -41,8 +44,12 @@ fn wire_names_survive_renaming() {
         json!({"type": "t", "self": "s", "first_name": "snake", "firstName": "camel",
                "x-rate-limit": 5, "2fa": true, "@id": "i", "naïve": "n"})
     );
-    let back: naming::Thing = serde_json::from_value(wire).unwrap();
+    let back: naming_both_ways::Thing = serde_json::from_value(wire.clone()).unwrap();
     assert_eq!(back, thing);
+    // The default module decodes the same wire names.
+    let received: naming::Thing = serde_json::from_value(wire).unwrap();
+    assert_eq!(received.first_name_2.as_deref(), Some("camel"));
+    assert_eq!(received.na_ve.as_deref(), Some("n"));
     // A schema named like a std type does not shadow it.
     let _ = naming::ResultModel { ok: Some(true) };
 }
@@ -219,6 +226,73 @@ fn composition_and_recursion() {
     assert!(tree.parent.unwrap().parent.is_some());
 }
 
+#[test]
+fn implied_tags_name_variants_and_leave_the_tag_to_the_union() {
+    use composition::{Shape, ShapeCircle, Square, SquareKind};
+    let cases = [
+        (
+            Shape::Circle(ShapeCircle { radius: 2.0 }),
+            json!({"kind": "circle", "radius": 2.0}),
+        ),
+        (Shape::Empty, json!({"kind": "empty"})),
+        (
+            Shape::Labels([("colour".to_string(), "red".to_string())].into()),
+            json!({"kind": "labels", "colour": "red"}),
+        ),
+        (
+            // A $ref variant keeps its own tag field.
+            Shape::Square(Square {
+                kind: SquareKind::Square,
+                side: 1.5,
+            }),
+            json!({"kind": "square", "side": 1.5}),
+        ),
+    ];
+    for (shape, wire) in cases {
+        assert_eq!(serde_json::to_value(&shape).unwrap(), wire, "{shape:?}");
+        let back: Shape = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(back, shape, "{wire}");
+    }
+    // The tag does not land in the labels map.
+    let Shape::Labels(labels) =
+        serde_json::from_value(json!({"kind": "labels", "a": "b"})).unwrap()
+    else {
+        panic!("labels");
+    };
+    assert_eq!(labels.len(), 1);
+    // A known tag with a body that does not fit is an error, not a silent fallback.
+    let err = serde_json::from_value::<Shape>(json!({"kind": "circle"})).unwrap_err();
+    assert!(err.to_string().contains("radius"), "{err}");
+    // An unknown tag is kept and encodes back unchanged.
+    let wire = json!({"kind": "hexagon", "sides": 6});
+    let unknown: Shape = serde_json::from_value(wire.clone()).unwrap();
+    assert_eq!(unknown, Shape::Unrecognized(wire.clone()));
+    assert_eq!(serde_json::to_value(&unknown).unwrap(), wire);
+}
+
+#[test]
+fn discriminator_over_inline_variants() {
+    use composition::{Event, EventCreated, EventVariant2Type, SameTag};
+    let created: Event = serde_json::from_value(json!({"type": "created", "at": "noon"})).unwrap();
+    assert_eq!(created, Event::Created(EventCreated { at: "noon".into() }));
+    assert_eq!(
+        serde_json::to_value(&created).unwrap(),
+        json!({"type": "created", "at": "noon"})
+    );
+    // Two values select one variant: it keeps the tag as its own field.
+    for value in ["deleted", "purged"] {
+        let Event::EventVariant2(variant) =
+            serde_json::from_value(json!({ "type": value })).unwrap()
+        else {
+            panic!("{value}");
+        };
+        assert_eq!(variant.r#type, EventVariant2Type::from(value.to_string()));
+    }
+    // The same one-value enum in both variants tells nothing: untagged, first fit wins.
+    let same: SameTag = serde_json::from_value(json!({"k": "a", "y": "text"})).unwrap();
+    assert!(matches!(same, SameTag::SameTagVariant2(_)), "{same:?}");
+}
+
 mod operations_client {
     use super::operations::{self, Client, runtime};
     use serde_json::json;
@@ -340,6 +414,35 @@ mod operations_client {
                 ..
             }
         ));
+    }
+
+    #[tokio::test]
+    async fn operations_with_the_same_errors_share_one_enum() {
+        // The per-operation names stay, as aliases of one enum.
+        fn same(error: operations::GetItemsByItemIdError) -> operations::GetItemHistoryError {
+            error
+        }
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/items/1/history"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(json!({"title": "gone"})))
+            .mount(&server)
+            .await;
+        let c = client(&server).with_bearer("tok");
+        match c.get_item_history(1).await.unwrap_err() {
+            runtime::Error::Api {
+                body: operations::GetItemHistoryError::NotFound(p),
+                ..
+            } => {
+                assert_eq!(p.title.as_deref(), Some("gone"));
+                let shared = same(operations::ErrorNotFoundOr5xxOrDefault::NotFound(p));
+                assert!(matches!(
+                    shared,
+                    operations::GetItemHistoryError::NotFound(_)
+                ));
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]

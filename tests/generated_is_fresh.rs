@@ -1,12 +1,14 @@
 //! `generated/` must be exactly what `regenerate` writes from `spec/`.
 
+use openapi_rustgen::ModuleOptions;
 use openapi_rustgen::project::{crate_files, drift, spec_files};
 use openapi_rustgen_tests::root;
 
 #[test]
 fn generated_crate_matches_specs() {
     let specs = spec_files(&root().join("spec")).expect("specs");
-    let output = crate_files("vendor-clients", &specs, false).expect("generation");
+    let output =
+        crate_files("vendor-clients", &specs, &ModuleOptions::default()).expect("generation");
     let drifts = drift(&output.files, &root().join("generated"));
     let report: String = drifts.iter().map(|d| d.diff.clone()).collect();
     assert!(
@@ -18,7 +20,9 @@ fn generated_crate_matches_specs() {
 #[test]
 fn generation_is_deterministic() {
     let specs = spec_files(&root().join("spec")).expect("specs");
-    let first = crate_files("vendor-clients", &specs, false).expect("first run");
-    let second = crate_files("vendor-clients", &specs, false).expect("second run");
+    let first =
+        crate_files("vendor-clients", &specs, &ModuleOptions::default()).expect("first run");
+    let second =
+        crate_files("vendor-clients", &specs, &ModuleOptions::default()).expect("second run");
     assert_eq!(first.files, second.files);
 }

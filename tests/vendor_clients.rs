@@ -716,11 +716,6 @@ async fn cinnox_full_body_is_sent_exactly_and_documented_200_decodes() {
             Some(&cinnox_full_request_json()),
         );
         assert_cinnox_example_result(&result);
-        assert_eq!(
-            serde_json::to_value(&result).unwrap(),
-            example,
-            "round trip"
-        );
     }
 }
 
@@ -1259,14 +1254,12 @@ async fn cinnox_enum_catch_all_values_are_sent_and_read_back_unchanged() {
             Some(&wire),
         );
     }
-    // Decoding an unknown value gives the catch-all, which serializes back unchanged; known
-    // values (including the renamed `LINE`) decode to their variants.
-    let decoded: ExternalContactRequest = serde_json::from_value(wire.clone()).unwrap();
-    assert_eq!(decoded, body);
-    assert_eq!(serde_json::to_value(&decoded).unwrap(), wire);
-    let known: ExternalContactSocialContactKey = serde_json::from_value(json!("LINE")).unwrap();
+    // The request types are only sent, so they only encode (`SerdeDerives::AsUsed`). The open
+    // enum maps wire text both ways: known values (including the renamed `LINE`) to their
+    // variants, anything else to the catch-all, which encodes back unchanged.
+    let known = ExternalContactSocialContactKey::from("LINE".to_string());
     assert_eq!(known, ExternalContactSocialContactKey::Line);
-    let unknown: ExternalContactSocialContactKey = serde_json::from_value(json!("line")).unwrap();
+    let unknown = ExternalContactSocialContactKey::from("line".to_string());
     assert_eq!(
         unknown,
         ExternalContactSocialContactKey::Unrecognized("line".into())
@@ -1406,11 +1399,6 @@ async fn zingle_documented_request_and_response_examples() {
     assert_eq!(field.replacement_variable.as_deref(), Some("FIRST NAME"));
     assert_eq!(field.is_global, Some(true));
     assert_eq!(field.options, Some(vec![]));
-    assert_eq!(
-        serde_json::to_value(&response).unwrap(),
-        zingle_response_example(),
-        "round trip keeps every null"
-    );
 }
 
 #[tokio::test]
@@ -1571,7 +1559,6 @@ async fn zingle_response_nulls_and_absent_fields_stay_apart() {
     assert_eq!(last_message.id, Nullable::Value("m-1".into()));
     assert_eq!(last_message.body, Nullable::Null);
     assert_eq!(last_message.created_at, Nullable::Value(1_442_877_999));
-    assert_eq!(serde_json::to_value(&response).unwrap(), body);
 }
 
 #[tokio::test]
@@ -1787,7 +1774,6 @@ async fn crm_full_body_is_sent_exactly_and_contact_decodes() {
     );
     let phones = contact.additional_phones.value().unwrap();
     assert_eq!(phones[0]["label"], json!("work"));
-    assert_eq!(serde_json::to_value(&contact).unwrap(), crm_contact_json());
 }
 
 #[tokio::test]
@@ -2030,9 +2016,6 @@ async fn crm_enum_catch_all_values_are_sent_and_read_back_unchanged() {
         Auth::ApiKeyHeader("x-api-key", CRM_KEY),
         Some(&wire),
     );
-    let decoded: UpdateContactRequest = serde_json::from_value(wire.clone()).unwrap();
-    assert_eq!(decoded, body);
-    assert_eq!(serde_json::to_value(&decoded).unwrap(), wire);
     for (value, variant) in [
         (1, ContactPriority::V1),
         (2, ContactPriority::V2),
@@ -2041,14 +2024,11 @@ async fn crm_enum_catch_all_values_are_sent_and_read_back_unchanged() {
         (5, ContactPriority::V5),
         (0, ContactPriority::Unrecognized(0)),
     ] {
-        assert_eq!(
-            serde_json::from_value::<ContactPriority>(json!(value)).unwrap(),
-            variant
-        );
+        assert_eq!(ContactPriority::from(value), variant);
         assert_eq!(serde_json::to_value(variant).unwrap(), json!(value));
     }
     for name in ["manual", "csv", "api", "call", "whatsapp", "email", "crm"] {
-        let source: ContactSource = serde_json::from_value(json!(name)).unwrap();
+        let source = ContactSource::from(name.to_string());
         assert!(!matches!(source, ContactSource::Unrecognized(_)), "{name}");
         assert_eq!(serde_json::to_value(&source).unwrap(), json!(name));
     }
@@ -2252,13 +2232,6 @@ async fn conga_nullable_fields_absent_null_and_value_and_additional_properties()
         Auth::ApiKeyHeader("authorization", CONGA_KEY),
         Some(&expected),
     );
-
-    // The same JSON decodes back to the same record (null and absent kept apart, unknown
-    // properties collected).
-    let decoded: conga::ContactRecord = serde_json::from_value(expected.clone()).unwrap();
-    assert_eq!(decoded, body);
-    assert_eq!(decoded.last_name, Nullable::Absent);
-    assert_eq!(decoded.name, Nullable::Null);
 }
 
 #[tokio::test]

@@ -167,78 +167,76 @@ const APP_TOKEN_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
     kind: runtime::SchemeKind::Bearer,
 };
 
-/// Error bodies of [`Client::create_external_contact`], one variant per documented status.
+/// Error bodies of 2 operations with the same documented error responses (the first is [`Client::create_external_contact`]), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
-pub enum CreateExternalContactError {
+pub enum ErrorBadRequest {
     /// `400`: The request failed; `message` carries the error text.
     BadRequest(ErrorResult),
 }
 
-/// Error bodies of [`Client::update_external_contact`], one variant per documented status.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum UpdateExternalContactError {
-    /// `400`: The request failed; `message` carries the error text.
-    BadRequest(ErrorResult),
-}
+/// Error bodies of [`Client::create_external_contact`] (the same as other operations').
+pub type CreateExternalContactError = ErrorBadRequest;
+
+/// Error bodies of [`Client::update_external_contact`] (the same as other operations').
+pub type UpdateExternalContactError = ErrorBadRequest;
 
 /// Fields of an external contact. Every field is optional; on update only the fields sent are changed.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExternalContactRequest {
     /// First name of the external contact.
-    #[serde(rename = "firstName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "firstName", skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Last name of the external contact.
-    #[serde(rename = "lastName", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "lastName", skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Level of the external contact.
     ///
     /// Default: `"Primary"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub level: Option<ExternalContactRequestLevel>,
     /// Type of the external contact.
     ///
     /// Default: `"Lead"`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExternalContactRequestType>,
     /// Phone numbers of the external contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phones: Option<Vec<ExternalContactPhone>>,
     /// Email addresses of the external contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub emails: Option<Vec<ExternalContactEmail>>,
     /// Company name of the external contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company: Option<String>,
     /// Job title of the external contact.
-    #[serde(rename = "jobTitle", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "jobTitle", skip_serializing_if = "Option::is_none")]
     pub job_title: Option<String>,
     /// Name of the team the external contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
     /// Name of the group the external contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub group: Option<String>,
     /// Language the external contact can use to communicate, as an ISO 639-1 language code, e.g. `en` for English.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// Date of birth of the external contact, formatted DD/MM/YYYY.
-    #[serde(rename = "birthDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "birthDate", skip_serializing_if = "Option::is_none")]
     pub birth_date: Option<String>,
     /// Postal addresses of the external contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub addresses: Option<Vec<ExternalContactAddress>>,
     /// Social media accounts of the external contact.
-    #[serde(rename = "socialContacts", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "socialContacts", skip_serializing_if = "Option::is_none")]
     pub social_contacts: Option<Vec<ExternalContactSocialContact>>,
     /// Custom field values of the external contact, one entry per custom field type.
-    #[serde(rename = "customField", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "customField", skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<Vec<ExternalContactCustomField>>,
 }
 
 /// Level of the external contact.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactRequestLevel {
@@ -291,7 +289,7 @@ impl std::fmt::Display for ExternalContactRequestLevel {
 }
 
 /// Type of the external contact.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactRequestType {
@@ -348,18 +346,18 @@ impl std::fmt::Display for ExternalContactRequestType {
 }
 
 /// A phone number of an external contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExternalContactPhone {
     /// Type of the phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExternalContactPhoneType>,
     /// Phone number in E.164 form: "+", country code, then the phone number, e.g. `+85294667788`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
 }
 
 /// Type of the phone number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactPhoneType {
@@ -416,18 +414,18 @@ impl std::fmt::Display for ExternalContactPhoneType {
 }
 
 /// An email address of an external contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExternalContactEmail {
     /// Type of the email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<ExternalContactEmailType>,
     /// Email address of the external contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
 }
 
 /// Type of the email address.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactEmailType {
@@ -480,38 +478,38 @@ impl std::fmt::Display for ExternalContactEmailType {
 }
 
 /// A postal address of an external contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExternalContactAddress {
     /// Street.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
     /// City.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub city: Option<String>,
     /// State.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
     /// Zip code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub zipcode: Option<String>,
     /// Two-letter country code.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
 }
 
 /// A social media account of an external contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExternalContactSocialContact {
     /// The social media type the external contact uses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<ExternalContactSocialContactKey>,
     /// User name or ID on that social media, formatted as type + id/name. The user name/ID is limited to 100 characters.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// The social media type the external contact uses.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactSocialContactKey {
@@ -588,80 +586,65 @@ impl std::fmt::Display for ExternalContactSocialContactKey {
 }
 
 /// Custom field values keyed by custom field type. Each property holds the value for a custom field of that type.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ExternalContactCustomField {
     /// Single-select picklist: one option from a list of predefined values. Invalid options are removed automatically; if several values are present an error is returned.
-    #[serde(
-        rename = "FieldTypePicklist",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypePicklist", skip_serializing_if = "Option::is_none")]
     pub field_type_picklist: Option<String>,
     /// Multi-select picklist: several options from a list of predefined values are allowed. Invalid options are removed automatically.
-    #[serde(
-        rename = "FieldTypeMultiPicklist",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypeMultiPicklist", skip_serializing_if = "Option::is_none")]
     pub field_type_multi_picklist: Option<String>,
     /// Free text input, at most 500 characters.
-    #[serde(rename = "FieldTypeText", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FieldTypeText", skip_serializing_if = "Option::is_none")]
     pub field_type_text: Option<String>,
     /// A valid URL, at most 500 characters.
-    #[serde(rename = "FieldTypeURL", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FieldTypeURL", skip_serializing_if = "Option::is_none")]
     pub field_type_url: Option<String>,
     /// The text true or false, case-insensitive.
-    #[serde(
-        rename = "FieldTypeBoolean",
-        default,
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "FieldTypeBoolean", skip_serializing_if = "Option::is_none")]
     pub field_type_boolean: Option<String>,
     /// A date-time in RFC 3339 format, e.g. YYYY-MM-DDTHH:MM:SSZ.
-    #[serde(rename = "FieldTypeDate", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FieldTypeDate", skip_serializing_if = "Option::is_none")]
     pub field_type_date: Option<chrono::DateTime<chrono::Utc>>,
     /// A time of day as HH:MM on the 24-hour clock.
-    #[serde(rename = "FieldTypeTime", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "FieldTypeTime", skip_serializing_if = "Option::is_none")]
     pub field_type_time: Option<String>,
 }
 
 /// Result of creating or updating an external contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ExternalContactResult {
     /// Result code; see the vendor's Success and Error Code table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub code: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub result: Option<ExternalContactId>,
     /// Undocumented string returned alongside the result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub cid: Option<String>,
 }
 
 /// Identifies the external contact that was created or updated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ExternalContactId {
     /// External contact ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
 }
 
 /// Error body returned with HTTP 400.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ErrorResult {
     /// Error code; see the vendor's error table.
     ///
     /// Default: `0`.
-    #[serde(
-        default = "defaults::error_result_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default = "defaults::error_result_code")]
     pub code: Option<i64>,
     /// The error message from the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub message: Option<String>,
 }
 

@@ -169,69 +169,47 @@ pub enum UpdateContactByExternalIdError {
 }
 
 /// Field values of a Contact record. Only fields that exist in the object's schema/metadata may be sent; custom fields defined there are allowed as additional properties.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ContactRecord {
     /// Record ID. Optional; if sent it must equal the ID of the record found by externalId and cannot be used to change the ID.
-    #[serde(rename = "Id", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "Id", skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Account",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Account", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub account: runtime::Nullable<RecordReference>,
     /// Name for record.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub name: runtime::Nullable<String>,
     /// First name for record.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "FirstName",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "FirstName", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub first_name: runtime::Nullable<String>,
     /// Last name for record.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "LastName",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "LastName", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub last_name: runtime::Nullable<String>,
     /// Name of assistant.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "AssistantName",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub assistant_name: runtime::Nullable<String>,
     /// Department name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Department",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Department", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub department: runtime::Nullable<String>,
     /// Description for the record.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "Description",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub description: runtime::Nullable<String>,
@@ -240,28 +218,22 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "CallOptions",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub call_options: runtime::Nullable<String>,
     /// Email Id.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Email",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Email", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub email: runtime::Nullable<String>,
     /// Is Email bounced.
-    #[serde(rename = "IsEmailBounced", default, skip_serializing_if = "Option::is_none")]
+    #[serde(rename = "IsEmailBounced", skip_serializing_if = "Option::is_none")]
     pub is_email_bounced: Option<bool>,
     /// Email bounced date.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "EmailBouncedDate",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub email_bounced_date: runtime::Nullable<String>,
@@ -270,52 +242,37 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "EmailBouncedReason",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub email_bounced_reason: runtime::Nullable<String>,
     /// Lead source.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "LeadSource",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "LeadSource", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub lead_source: runtime::Nullable<String>,
     /// Assistant phone number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "AssistantPhone",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub assistant_phone: runtime::Nullable<String>,
     /// Birthdate.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Birthdate",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Birthdate", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub birthdate: runtime::Nullable<String>,
     /// Fax number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Fax",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Fax", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub fax: runtime::Nullable<String>,
     /// Email settings.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "EmailSettings",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub email_settings: runtime::Nullable<String>,
@@ -324,25 +281,19 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "FaxSettings",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub fax_settings: runtime::Nullable<String>,
     /// Home phone number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "HomePhone",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "HomePhone", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub home_phone: runtime::Nullable<String>,
     /// Mailing address.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingAddress",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_address: runtime::Nullable<String>,
@@ -351,7 +302,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingCity",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_city: runtime::Nullable<String>,
@@ -360,7 +310,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingCountry",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_country: runtime::Nullable<String>,
@@ -369,7 +318,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingCountryCode",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_country_code: runtime::Nullable<String>,
@@ -378,7 +326,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingPostalCode",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_postal_code: runtime::Nullable<String>,
@@ -387,7 +334,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingState",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_state: runtime::Nullable<String>,
@@ -396,7 +342,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MailingStreet",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mailing_street: runtime::Nullable<String>,
@@ -405,7 +350,6 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "MobilePhone",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub mobile_phone: runtime::Nullable<String>,
@@ -414,25 +358,19 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "OtherAddress",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub other_address: runtime::Nullable<String>,
     /// Alternate city.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "OtherCity",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "OtherCity", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub other_city: runtime::Nullable<String>,
     /// Alternate country.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "OtherCountry",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub other_country: runtime::Nullable<String>,
@@ -441,88 +379,57 @@ pub struct ContactRecord {
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "OtherCountryCode",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub other_country_code: runtime::Nullable<String>,
     /// Alternate phone number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "OtherPhone",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "OtherPhone", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub other_phone: runtime::Nullable<String>,
     /// Alternate postal code.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "OtherPostalCode",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub other_postal_code: runtime::Nullable<String>,
     /// Alternate state.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "OtherState",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "OtherState", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub other_state: runtime::Nullable<String>,
     /// Alternate street.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
     #[serde(
         rename = "OtherStreet",
-        default,
         skip_serializing_if = "runtime::Nullable::is_absent"
     )]
     pub other_street: runtime::Nullable<String>,
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Owner",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Owner", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub owner: runtime::Nullable<RecordReference>,
     /// Phone Number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Phone",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Phone", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub phone: runtime::Nullable<String>,
     /// Photo Url.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "PhotoUrl",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "PhotoUrl", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub photo_url: runtime::Nullable<String>,
     /// Salutation.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Salutation",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Salutation", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub salutation: runtime::Nullable<String>,
     /// Title.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Title",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Title", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub title: runtime::Nullable<String>,
     /// Properties not listed in the schema.
     #[serde(flatten)]
@@ -530,25 +437,17 @@ pub struct ContactRecord {
 }
 
 /// Id and Name of a related record (used by Account, "Account Id and Name associated with record", and Owner, "Owner Id and Name associated with record").
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct RecordReference {
     /// ID of the related record.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Id",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Id", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub id: runtime::Nullable<String>,
     /// Name of the related record.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(
-        rename = "Name",
-        default,
-        skip_serializing_if = "runtime::Nullable::is_absent"
-    )]
+    #[serde(rename = "Name", skip_serializing_if = "runtime::Nullable::is_absent")]
     pub name: runtime::Nullable<String>,
 }
 

@@ -129,83 +129,72 @@ pub enum UpdateContactError {
 }
 
 /// Contact fields to update. All fields are optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateContactRequest {
     /// Contact first name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     /// Contact last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_name: Option<String>,
     /// Contact second last name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub second_last_name: Option<String>,
     /// Contact email address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Contact phone number.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     /// Company name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub company_name: Option<String>,
     /// Additional phone numbers.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_phones: Option<Vec<AdditionalPhone>>,
     /// Additional email addresses.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub additional_emails: Option<Vec<AdditionalEmail>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub priority: Option<ContactPriority>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<ContactSource>,
     /// Country code (ISO 3166-1 alpha-2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
     /// Language code (ISO 639-1).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
     /// WhatsApp transactional messages opt-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whatsapp_transactional_opt_in: Option<bool>,
     /// Email transactional messages opt-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_transactional_opt_in: Option<bool>,
     /// WhatsApp marketing messages opt-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub whatsapp_marketing_opt_in: Option<bool>,
     /// Email marketing messages opt-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email_marketing_opt_in: Option<bool>,
     /// External system reference ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_id: Option<String>,
     /// External system reference URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub external_reference_url: Option<String>,
     /// Contact skills.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub skills: Option<Vec<Skill>>,
     /// Custom attributes of the contact.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub custom_attributes: runtime::Nullable<Vec<CustomAttribute>>,
 }
 
 /// Contact priority (1-5).
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    Hash,
-    PartialOrd,
-    Ord,
-    Serialize,
-    Deserialize
-)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "i64", into = "i64")]
 #[non_exhaustive]
 pub enum ContactPriority {
@@ -263,7 +252,7 @@ impl std::fmt::Display for ContactPriority {
 }
 
 /// Contact source.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactSource {
@@ -344,156 +333,156 @@ pub type Skill = std::collections::BTreeMap<String, serde_json::Value>;
 pub type CustomAttribute = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// A contact as returned after an update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// Contact ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<String>,
     /// Contact first name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub first_name: runtime::Nullable<String>,
     /// Contact last name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub last_name: runtime::Nullable<String>,
     /// Contact second last name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub second_last_name: runtime::Nullable<String>,
     /// Contact email address.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub email: runtime::Nullable<String>,
     /// Contact phone number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub phone: runtime::Nullable<String>,
     /// Company name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub company_name: runtime::Nullable<String>,
     /// Additional phone numbers.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub additional_phones: runtime::Nullable<Vec<AdditionalPhone>>,
     /// Additional email addresses.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub additional_emails: runtime::Nullable<Vec<AdditionalEmail>>,
     /// Contact priority (1-5).
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub priority: runtime::Nullable<i64>,
     /// Contact source.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub source: runtime::Nullable<String>,
     /// Country code (ISO 3166-1 alpha-2).
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub country_code: runtime::Nullable<String>,
     /// Language code (ISO 639-1).
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub language: runtime::Nullable<String>,
     /// WhatsApp transactional messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub whatsapp_transactional_opt_in: runtime::Nullable<bool>,
     /// Email transactional messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub email_transactional_opt_in: runtime::Nullable<bool>,
     /// WhatsApp marketing messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub whatsapp_marketing_opt_in: runtime::Nullable<bool>,
     /// Email marketing messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub email_marketing_opt_in: runtime::Nullable<bool>,
     /// External system reference ID.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub external_reference_id: runtime::Nullable<String>,
     /// External system reference URL.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub external_reference_url: runtime::Nullable<String>,
     /// Whether the contact is ignored.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub ignored: runtime::Nullable<bool>,
     /// Whether the contact is a client.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub is_client: runtime::Nullable<bool>,
     /// Reason given when the contact's last deal was closed as won.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub last_close_won_reason: runtime::Nullable<String>,
     /// Reason given when the contact's last deal was closed as lost.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub last_close_lost_reason: runtime::Nullable<String>,
     /// Contact skills.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub skills: runtime::Nullable<Vec<Skill>>,
     /// Creation timestamp.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub created_at: runtime::Nullable<String>,
     /// Last update timestamp.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub updated_at: runtime::Nullable<String>,
     /// Contact title.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub title: runtime::Nullable<String>,
     /// Closed-won reason.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub closed_won_reason: runtime::Nullable<String>,
     /// Closed-lost reason.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub closed_lost_reason: runtime::Nullable<String>,
     /// Custom attributes of the contact.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub custom_attributes: runtime::Nullable<Vec<CustomAttribute>>,
 }
 

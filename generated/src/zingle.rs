@@ -130,22 +130,22 @@ const BASIC_AUTH_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
 };
 
 /// Fields to change on the Contact. All fields are optional.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct UpdateContactRequest {
     /// Array of Contact Channels to set on the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<ContactChannel>>,
     /// Array of Custom Field Values to set on the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_values: Option<Vec<CustomFieldValueInput>>,
     /// Whether the Contact should be marked as 'starred'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_starred: Option<bool>,
     /// Whether the Contact's conversation should be marked as 'confirmed'.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_confirmed: Option<bool>,
     /// Whether the Contact's conversation should be closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_closed: Option<bool>,
 }
 
@@ -153,18 +153,18 @@ pub struct UpdateContactRequest {
 pub type ContactChannel = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// A custom field value to set on the Contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct CustomFieldValueInput {
     /// ID of the custom field to set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_id: Option<uuid::Uuid>,
     /// Value to store in the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
 }
 
 /// Response envelope carrying the request status and the updated Contact.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct UpdateContactResponse {
     pub status: ResponseStatus,
@@ -172,109 +172,109 @@ pub struct UpdateContactResponse {
 }
 
 /// Status block included in every response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct ResponseStatus {
     /// Status text, e.g. OK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub text: Option<String>,
     /// HTTP status code of the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub status_code: Option<i64>,
     /// Additional status description, if any.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub description: runtime::Nullable<String>,
 }
 
 /// A Contact of a Service.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct Contact {
     /// Contact ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<uuid::Uuid>,
     /// Notes on the Contact.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub notes: runtime::Nullable<String>,
     /// ID of the Service the Contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub service_id: Option<uuid::Uuid>,
     /// ID of the team the Contact is assigned to.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub assigned_to_team_id: runtime::Nullable<String>,
     /// ID of the user the Contact is assigned to.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub assigned_to_user_id: runtime::Nullable<String>,
     /// Whether the Contact can currently be messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_messageable: Option<bool>,
     /// Whether the Contact's conversation is marked as confirmed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_confirmed: Option<bool>,
     /// Whether the Contact is starred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_starred: Option<bool>,
     /// Whether the Contact's conversation is closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_closed: Option<bool>,
     /// URI of the Contact's avatar image.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub avatar_uri: runtime::Nullable<String>,
     /// Opt-in status of the Contact, e.g. opted-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub optin_status: Option<String>,
     /// Creation time as a Unix epoch timestamp in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub created_at: Option<i64>,
     /// Last update time as a Unix epoch timestamp in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub updated_at: Option<i64>,
     /// Source that has locked the Contact, if any.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub locked_by_source: runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub last_message: Option<LastMessage>,
     /// Channels of the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub channels: Option<Vec<ContactChannel>>,
     /// Custom field values of the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub custom_field_values: Option<Vec<CustomFieldValue>>,
     /// Labels applied to the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub labels: Option<Vec<ContactLabel>>,
 }
 
 /// Summary of the last message exchanged with the Contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct LastMessage {
     /// ID of the last message.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub id: runtime::Nullable<String>,
     /// Body text of the last message.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub body: runtime::Nullable<String>,
     /// Time of the last message as a Unix epoch timestamp in seconds.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub created_at: runtime::Nullable<i64>,
 }
 
@@ -282,42 +282,42 @@ pub struct LastMessage {
 pub type ContactLabel = std::collections::BTreeMap<String, serde_json::Value>;
 
 /// A custom field value stored on the Contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CustomFieldValue {
     /// The stored value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub value: Option<String>,
     /// ID of the selected option, for option-based custom fields.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(default)]
     pub custom_field_option_id: runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub custom_field: Option<CustomField>,
 }
 
 /// Definition of a custom field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Deserialize)]
 #[non_exhaustive]
 pub struct CustomField {
     /// Custom field ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub id: Option<uuid::Uuid>,
     /// Human-readable name of the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub display_name: Option<String>,
     /// Machine code of the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub code: Option<String>,
     /// Name of the template replacement variable for this field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub replacement_variable: Option<String>,
     /// Whether the custom field is global.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub is_global: Option<bool>,
     /// Selectable options of the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     pub options: Option<Vec<CustomFieldOption>>,
 }
 

@@ -94,8 +94,9 @@ pub struct EnumValue<T> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Union {
     pub variants: Vec<UnionVariant>,
-    /// `discriminator.propertyName`, when every variant is an object that
-    /// the discriminator can select.
+    /// The property that selects the variant: `discriminator.propertyName`,
+    /// or a required property that is a different one-value string enum in
+    /// every variant (a tag the spec implies without saying so).
     pub tag: Option<String>,
 }
 
@@ -107,6 +108,12 @@ pub struct UnionVariant {
     pub boxed: bool,
     /// The discriminator values selecting this variant (tagged unions only).
     pub tag_values: Vec<String>,
+    /// The variant's type leaves the tag property out (an inline variant
+    /// with one tag value): the union writes the tag when encoding and
+    /// drops it before decoding the variant. `ty` is `Unit` when nothing
+    /// but the tag is left.
+    pub tag_stripped: bool,
+    pub doc: Option<String>,
 }
 
 /// A reference to a Rust type.
@@ -218,6 +225,9 @@ pub struct Operation {
     pub security: Vec<Vec<String>>,
     /// Name of the per-operation error enum.
     pub error_type: String,
+    /// The enum `error_type` is an alias of, when other operations have
+    /// the same error responses.
+    pub error_shared: Option<String>,
     /// Name of the per-operation success enum, when several success bodies differ.
     pub success_type: Option<String>,
     /// Name of the struct holding the optional parameters, when there are

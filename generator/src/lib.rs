@@ -20,7 +20,7 @@ pub mod write;
 use std::path::{Path, PathBuf};
 
 pub use diagnostics::{Error, Result, Warning};
-pub use emit::{Features, RuntimeLocation};
+pub use emit::{Features, RuntimeLocation, SerdeDerives};
 
 /// How to generate one module.
 #[derive(Clone, Debug)]
@@ -30,6 +30,8 @@ pub struct ModuleOptions {
     pub runtime: RuntimeLocation,
     /// Treat warnings as errors.
     pub deny_warnings: bool,
+    /// Which serde traits the types derive.
+    pub serde: SerdeDerives,
 }
 
 impl Default for ModuleOptions {
@@ -38,6 +40,7 @@ impl Default for ModuleOptions {
             module: None,
             runtime: RuntimeLocation::Embedded,
             deny_warnings: false,
+            serde: SerdeDerives::AsUsed,
         }
     }
 }
@@ -132,12 +135,10 @@ fn generate_from_loaded(
             .map(|&section| {
                 let api = &api;
                 scope.spawn(move || {
-                    let tokens =
-                        emit::emit_section(api, &options.runtime, section).map_err(|message| {
-                            Error::InvalidOutput {
-                                module: module.to_string(),
-                                message,
-                            }
+                    let tokens = emit::emit_section(api, &options.runtime, options.serde, section)
+                        .map_err(|message| Error::InvalidOutput {
+                            module: module.to_string(),
+                            message,
                         })?;
                     format::format_section(module, tokens)
                 })
@@ -193,6 +194,7 @@ pub struct Config {
     specs: Vec<(PathBuf, Option<String>)>,
     out_dir: Option<PathBuf>,
     deny_warnings: bool,
+    serde: SerdeDerives,
 }
 
 impl Config {
@@ -224,6 +226,14 @@ impl Config {
         self
     }
 
+    /// Which serde traits the types derive ([`SerdeDerives::AsUsed`] by
+    /// default: `Serialize` where the client sends a type, `Deserialize`
+    /// where it receives one).
+    pub fn serde_derives(&mut self, serde: SerdeDerives) -> &mut Self {
+        self.serde = serde;
+        self
+    }
+
     /// Generates every module, then writes them (only the changed ones).
     /// Inside a build script it also prints `cargo:rerun-if-changed` for
     /// each spec and `cargo:warning` for each warning.
@@ -252,6 +262,7 @@ impl Config {
                 module: module.clone(),
                 runtime: RuntimeLocation::Embedded,
                 deny_warnings: self.deny_warnings,
+                serde: self.serde,
             };
             let generated = generate_module(spec, &options)?;
             for warning in &generated.warnings {

@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 use openapi_rustgen::project::{crate_files, drift, find_project_root, spec_files, stale_files};
-use openapi_rustgen::{Error, ModuleOptions, RuntimeLocation, Warning, generate_module};
+use openapi_rustgen::{
+    Error, ModuleOptions, RuntimeLocation, SerdeDerives, Warning, generate_module,
+};
 
 #[derive(Parser)]
 #[command(
@@ -86,6 +88,10 @@ struct GenerateArgs {
     /// Fail on warnings instead of using the documented fallbacks.
     #[arg(long)]
     deny_warnings: bool,
+    /// Derive both Serialize and Deserialize on every type, not only the
+    /// direction(s) the API uses it in.
+    #[arg(long)]
+    serde_both_ways: bool,
 }
 
 #[derive(Args)]
@@ -102,6 +108,10 @@ struct ProjectArgs {
     /// Fail on warnings instead of using the documented fallbacks.
     #[arg(long)]
     deny_warnings: bool,
+    /// Derive both Serialize and Deserialize on every type, not only the
+    /// direction(s) the API uses it in.
+    #[arg(long)]
+    serde_both_ways: bool,
 }
 
 fn main() -> ExitCode {
@@ -118,6 +128,14 @@ fn main() -> ExitCode {
             eprintln!("{err}");
             ExitCode::from(2)
         }
+    }
+}
+
+fn serde_derives(both_ways: bool) -> SerdeDerives {
+    if both_ways {
+        SerdeDerives::Both
+    } else {
+        SerdeDerives::AsUsed
     }
 }
 
@@ -139,6 +157,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             module: args.module,
             runtime: RuntimeLocation::Embedded,
             deny_warnings: args.deny_warnings,
+            serde: serde_derives(args.serde_both_ways),
         };
         let generated = generate_module(&args.spec, &options)?;
         print_warnings(&generated.warnings);
@@ -160,7 +179,12 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
                 Error::Usage("--name is needed when the crate folder has no name".into())
             })?,
     };
-    let output = crate_files(&name, &[args.spec], args.deny_warnings)?;
+    let options = ModuleOptions {
+        deny_warnings: args.deny_warnings,
+        serde: serde_derives(args.serde_both_ways),
+        ..ModuleOptions::default()
+    };
+    let output = crate_files(&name, &[args.spec], &options)?;
     print_warnings(&output.warnings);
     output.files.write_all(&dir)?;
     eprintln!("wrote crate `{name}` in {}", dir.display());
@@ -197,7 +221,12 @@ fn project_paths(args: &ProjectArgs) -> Result<(PathBuf, PathBuf), Error> {
 fn regenerate(args: ProjectArgs, check_only: bool) -> Result<ExitCode, Error> {
     let (spec_dir, out) = project_paths(&args)?;
     let specs = spec_files(&spec_dir)?;
-    let output = crate_files(&args.name, &specs, args.deny_warnings)?;
+    let options = ModuleOptions {
+        deny_warnings: args.deny_warnings,
+        serde: serde_derives(args.serde_both_ways),
+        ..ModuleOptions::default()
+    };
+    let output = crate_files(&args.name, &specs, &options)?;
     print_warnings(&output.warnings);
     if check_only {
         let drifts = drift(&output.files, &out);

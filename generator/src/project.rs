@@ -40,7 +40,13 @@ pub struct CrateOutput {
 }
 
 /// All files of a crate named `package` holding one module per spec.
-pub fn crate_files(package: &str, specs: &[PathBuf], deny_warnings: bool) -> Result<CrateOutput> {
+/// `options` applies to every module (its module name and runtime location
+/// are set per spec).
+pub fn crate_files(
+    package: &str,
+    specs: &[PathBuf],
+    options: &ModuleOptions,
+) -> Result<CrateOutput> {
     let mut files = FileSet::default();
     let mut warnings = Vec::new();
     let mut features = Features::default();
@@ -56,7 +62,7 @@ pub fn crate_files(package: &str, specs: &[PathBuf], deny_warnings: bool) -> Res
         let options = ModuleOptions {
             module: Some(module.clone()),
             runtime: RuntimeLocation::Import("crate::runtime".to_string()),
-            deny_warnings,
+            ..options.clone()
         };
         let generated = generate_module(spec, &options)?;
         features.chrono |= generated.features.chrono;

@@ -34,6 +34,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
         .map(|op| operation_method(api, op, &validated))
         .collect();
     let enums = api.operations.iter().map(operation_enums);
+    let shared_errors = shared_error_enums(api);
 
     let title = format!(" Client for {} (API version {}).", api.title, api.version);
     let description = doc_attrs([api.description.as_deref()]);
@@ -125,6 +126,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
         }
 
         #(#scheme_consts)*
+        #(#shared_errors)*
         #(#enums)*
     }
 }
@@ -849,21 +851,18 @@ fn operation_enums(op: &Operation) -> TokenStream {
     });
     let error = has_errors(op).then(|| {
         let name = type_ident(&op.error_type);
-        let variants = op
-            .responses
-            .iter()
-            .filter(|r| !r.status.is_success())
-            .map(response_variant);
+        if let Some(shared) = &op.error_shared {
+            let shared = type_ident(shared);
+            let doc =
+                format!(" Error bodies of [`Client::{method}`] (the same as other operations').");
+            return quote! {
+                #[doc = #doc]
+                pub type #name = #shared;
+            };
+        }
         let doc =
             format!(" Error bodies of [`Client::{method}`], one variant per documented status.");
-        quote! {
-            #[doc = #doc]
-            #[derive(Clone, Debug, PartialEq)]
-            #[non_exhaustive]
-            pub enum #name {
-                #(#variants)*
-            }
-        }
+        error_enum(op, &name, &doc)
     });
     let options = op.options_type.as_ref().map(|name| {
         let name = type_ident(name);
@@ -888,6 +887,47 @@ fn operation_enums(op: &Operation) -> TokenStream {
         }
     });
     quote!(#success #error #options)
+}
+
+fn error_enum(op: &Operation, name: &proc_macro2::Ident, doc: &str) -> TokenStream {
+    let variants = op
+        .responses
+        .iter()
+        .filter(|r| !r.status.is_success())
+        .map(response_variant);
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+        }
+    }
+}
+
+/// The error enums several operations share, each defined once.
+fn shared_error_enums(api: &Api) -> Vec<TokenStream> {
+    let mut seen = BTreeSet::new();
+    let mut enums = Vec::new();
+    for op in &api.operations {
+        let Some(shared) = &op.error_shared else {
+            continue;
+        };
+        if !seen.insert(shared.as_str()) {
+            continue;
+        }
+        let users = api
+            .operations
+            .iter()
+            .filter(|o| o.error_shared.as_ref() == Some(shared))
+            .count();
+        let doc = format!(
+            " Error bodies of {users} operations with the same documented error responses (the first is [`Client::{}`]), one variant per status.",
+            op.rust_name
+        );
+        enums.push(error_enum(op, &type_ident(shared), &doc));
+    }
+    enums
 }
 
 fn response_variant(response: &Response) -> TokenStream {

@@ -24,6 +24,19 @@ pub enum RuntimeLocation {
     Import(String),
 }
 
+/// Which serde traits the generated types derive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SerdeDerives {
+    /// Only what the API needs: `Serialize` on types the client sends,
+    /// `Deserialize` on types it receives, both on types it does both with
+    /// (and on types no operation uses). Half the serde code of `Both` for
+    /// a typical API, so the crate compiles faster.
+    #[default]
+    AsUsed,
+    /// Both traits on every type (to store or forward responses as JSON).
+    Both,
+}
+
 /// Which optional crates the generated code uses, for a Cargo.toml.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Features {
@@ -60,6 +73,7 @@ pub const SECTIONS: [Section; 4] = [
 pub fn emit_section(
     api: &Api,
     runtime: &RuntimeLocation,
+    serde: SerdeDerives,
     section: Section,
 ) -> Result<TokenStream, String> {
     Ok(match section {
@@ -94,9 +108,9 @@ pub fn emit_section(
             }
         }
         Section::Client => client::emit_client(api),
-        Section::Models => models::emit_models(api, 0..api.types.len() / 2),
+        Section::Models => models::emit_models(api, serde, 0..api.types.len() / 2),
         Section::MoreModels => {
-            let models = models::emit_models(api, api.types.len() / 2..api.types.len());
+            let models = models::emit_models(api, serde, api.types.len() / 2..api.types.len());
             let validation = validate::emit_validation(api);
             quote!(#models #validation)
         }

@@ -3,6 +3,7 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
+use super::SerdeDerives;
 use super::docs::doc_attrs;
 use super::{ident, rust_type, type_ident};
 use crate::ir::{
@@ -12,12 +13,12 @@ use crate::lower::UNKNOWN_VARIANT;
 
 /// The type definitions with index in `range` (so that halves can be
 /// emitted in parallel); the `defaults` module comes with the last half.
-pub fn emit_models(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+pub fn emit_models(api: &Api, serde: SerdeDerives, range: std::ops::Range<usize>) -> TokenStream {
     let usage = Usage::of(api);
     let last = range.end >= api.types.len();
     let types: Vec<TokenStream> = api.types[range.start..range.end.min(api.types.len())]
         .iter()
-        .map(|def| emit_type(api, def, &usage))
+        .map(|def| emit_type(api, def, &usage, serde_traits(&usage, &def.name, serde)))
         .collect();
     let defaults = if last {
         default_functions(api, &usage)
@@ -69,14 +70,49 @@ fn default_functions(api: &Api, usage: &Usage) -> Vec<TokenStream> {
     functions
 }
 
-fn emit_type(api: &Api, def: &TypeDef, usage: &Usage) -> TokenStream {
+/// The serde traits one type derives.
+#[derive(Clone, Copy)]
+struct SerdeTraits {
+    serialize: bool,
+    deserialize: bool,
+}
+
+impl SerdeTraits {
+    /// `Serialize, Deserialize` (or one of them), for a derive list.
+    fn derives(self) -> TokenStream {
+        match (self.serialize, self.deserialize) {
+            (true, true) => quote!(Serialize, Deserialize),
+            (true, false) => quote!(Serialize),
+            (false, true) => quote!(Deserialize),
+            (false, false) => quote!(),
+        }
+    }
+}
+
+fn serde_traits(usage: &Usage, name: &str, serde: SerdeDerives) -> SerdeTraits {
+    let sent = usage.sent.contains(name);
+    let received = usage.received.contains(name);
+    match serde {
+        // Types no operation uses get both: nothing tells which one is wanted.
+        SerdeDerives::AsUsed if sent != received => SerdeTraits {
+            serialize: sent,
+            deserialize: received,
+        },
+        _ => SerdeTraits {
+            serialize: true,
+            deserialize: true,
+        },
+    }
+}
+
+fn emit_type(api: &Api, def: &TypeDef, usage: &Usage, serde: SerdeTraits) -> TokenStream {
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     match &def.kind {
-        TypeKind::Struct(s) => emit_struct(api, def, s, usage),
-        TypeKind::StringEnum(values) => emit_string_enum(def, values),
-        TypeKind::IntegerEnum(values) => emit_integer_enum(def, values),
-        TypeKind::Union(u) => emit_union(def, u),
+        TypeKind::Struct(s) => emit_struct(api, def, s, usage, serde),
+        TypeKind::StringEnum(values) => emit_string_enum(def, values, serde),
+        TypeKind::IntegerEnum(values) => emit_integer_enum(def, values, serde),
+        TypeKind::Union(u) => emit_union(def, u, serde),
         TypeKind::Alias(ty) => {
             let ty = rust_type(ty);
             quote! {
@@ -99,7 +135,14 @@ fn field_type(field: &Field) -> TokenStream {
     }
 }
 
-fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, usage: &Usage) -> TokenStream {
+fn emit_struct(
+    api: &Api,
+    def: &TypeDef,
+    s: &Struct,
+    usage: &Usage,
+    serde: SerdeTraits,
+) -> TokenStream {
+    let serde_derives = serde.derives();
     let response_only = usage.is_response_only(&def.name);
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
@@ -118,22 +161,28 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, usage: &Usage) -> TokenStre
             .as_ref()
             .filter(|_| fills_default(def, field, usage))
             .and_then(|value| default_function(api, def, field, value));
-        match (field.presence, default_fn) {
-            (Presence::Optional, Some((fn_name, _))) => {
-                let path = format!("defaults::{fn_name}");
-                serde_args.push(quote!(default = #path));
-                serde_args.push(quote!(skip_serializing_if = "Option::is_none"));
+        // `default` matters to decoding, `skip_serializing_if` to encoding:
+        // each only where the type derives that direction.
+        let optional = matches!(
+            field.presence,
+            Presence::Optional | Presence::OptionalNullable
+        );
+        if optional && serde.deserialize {
+            match default_fn {
+                Some((fn_name, _)) => {
+                    let path = format!("defaults::{fn_name}");
+                    serde_args.push(quote!(default = #path));
+                }
+                None => serde_args.push(quote!(default)),
             }
-            (Presence::Optional, None) => {
-                serde_args.push(quote!(default, skip_serializing_if = "Option::is_none"));
-            }
-            (Presence::OptionalNullable, _) => {
-                serde_args.push(quote!(
-                    default,
-                    skip_serializing_if = "runtime::Nullable::is_absent"
-                ));
-            }
-            (Presence::RequiredNullable, _) | (Presence::Required, _) => {}
+        }
+        if optional && serde.serialize {
+            let is_absent = if field.presence == Presence::Optional {
+                "Option::is_none"
+            } else {
+                "runtime::Nullable::is_absent"
+            };
+            serde_args.push(quote!(skip_serializing_if = #is_absent));
         }
         let serde_attr = if serde_args.is_empty() {
             quote!()
@@ -189,7 +238,7 @@ fn emit_struct(api: &Api, def: &TypeDef, s: &Struct, usage: &Usage) -> TokenStre
     quote! {
         #doc
         #allow_deprecated
-        #[derive(Clone, Debug, #derive_default PartialEq, Serialize, Deserialize)]
+        #[derive(Clone, Debug, #derive_default PartialEq, #serde_derives)]
         #non_exhaustive
         pub struct #name {
             #(#fields)*
@@ -270,7 +319,12 @@ fn default_expr(api: &Api, ty: &TypeRef, value: &serde_json::Value) -> Option<To
     })
 }
 
-fn emit_string_enum(def: &TypeDef, values: &[EnumValue<String>]) -> TokenStream {
+fn emit_string_enum(
+    def: &TypeDef,
+    values: &[EnumValue<String>],
+    serde: SerdeTraits,
+) -> TokenStream {
+    let serde_derives = serde.derives();
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
@@ -291,7 +345,7 @@ fn emit_string_enum(def: &TypeDef, values: &[EnumValue<String>]) -> TokenStream 
     });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #serde_derives)]
         #[serde(from = "String", into = "String")]
         #[non_exhaustive]
         pub enum #name {
@@ -336,7 +390,8 @@ fn emit_string_enum(def: &TypeDef, values: &[EnumValue<String>]) -> TokenStream 
     }
 }
 
-fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>]) -> TokenStream {
+fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>], serde: SerdeTraits) -> TokenStream {
+    let serde_derives = serde.derives();
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
@@ -357,7 +412,7 @@ fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>]) -> TokenStream {
     });
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #serde_derives)]
         #[serde(from = "i64", into = "i64")]
         #[non_exhaustive]
         pub enum #name {
@@ -399,21 +454,38 @@ fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>]) -> TokenStream {
     }
 }
 
-fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
+fn emit_union(def: &TypeDef, union: &Union, serde: SerdeTraits) -> TokenStream {
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     let variant_decls = union.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
+        let tag_doc = match (&union.tag, v.tag_values.as_slice()) {
+            (Some(tag), [value]) => Some(format!("`{tag}`: `{value}`.")),
+            (Some(tag), values) if !values.is_empty() => Some(format!(
+                "`{tag}`: {}.",
+                values
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            _ => None,
+        };
+        let doc = doc_attrs([v.doc.as_deref(), tag_doc.as_deref()]);
+        if v.ty == TypeRef::Unit {
+            return quote!(#doc #variant,);
+        }
         let mut ty = rust_type(&v.ty);
         if v.boxed {
             ty = quote!(Box<#ty>);
         }
-        quote!(#variant(#ty),)
+        quote!(#doc #variant(#ty),)
     });
     let Some(tag) = &union.tag else {
+        let serde_derives = serde.derives();
         return quote! {
             #doc
-            #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+            #[derive(Clone, Debug, PartialEq, #serde_derives)]
             #[serde(untagged)]
             #[non_exhaustive]
             pub enum #name {
@@ -421,15 +493,63 @@ fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
             }
         };
     };
-    // Tagged: decode by the discriminator, keeping the tag in the variant's
-    // own fields; an unknown tag is kept as raw JSON instead of failing.
+    // Tagged: decode by the tag; an unknown tag is kept as raw JSON
+    // instead of failing, and encodes back unchanged.
     let unknown = format_ident!("{}", UNKNOWN_VARIANT);
-    let arms = union.variants.iter().map(|v| {
+    let decode_arms = union.variants.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
         let values = &v.tag_values;
-        let wrap = if v.boxed { quote!(|inner| Self::#variant(Box::new(inner))) } else { quote!(Self::#variant) };
+        let value = if v.ty == TypeRef::Unit {
+            quote!(Ok(Self::#variant))
+        } else {
+            let wrap = if v.boxed {
+                quote!(|inner| Self::#variant(Box::new(inner)))
+            } else {
+                quote!(Self::#variant)
+            };
+            if v.tag_stripped {
+                quote!(runtime::decode_without_tag(value, #tag).map(#wrap))
+            } else {
+                quote!(serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom))
+            }
+        };
+        quote!(Some(#(#values)|*) => #value,)
+    });
+    let encode_arms = union.variants.iter().map(|v| {
+        let variant = format_ident!("{}", v.rust_name);
+        match (v.tag_stripped, v.tag_values.first()) {
+            (true, Some(value)) if v.ty == TypeRef::Unit => {
+                quote!(Self::#variant => runtime::encode_with_tag(serializer, #tag, #value, &()),)
+            }
+            (true, Some(value)) => {
+                quote!(Self::#variant(inner) => runtime::encode_with_tag(serializer, #tag, #value, inner),)
+            }
+            _ => quote!(Self::#variant(inner) => inner.serialize(serializer),),
+        }
+    });
+    let serialize_impl = serde.serialize.then(|| {
         quote! {
-            Some(#(#values)|*) => serde_json::from_value(value).map(#wrap).map_err(serde::de::Error::custom),
+            impl Serialize for #name {
+                fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                    match self {
+                        #(#encode_arms)*
+                        Self::#unknown(value) => value.serialize(serializer),
+                    }
+                }
+            }
+        }
+    });
+    let deserialize_impl = serde.deserialize.then(|| {
+        quote! {
+            impl<'de> Deserialize<'de> for #name {
+                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                    let value = serde_json::Value::deserialize(deserializer)?;
+                    match value.get(#tag).and_then(serde_json::Value::as_str) {
+                        #(#decode_arms)*
+                        _ => Ok(Self::#unknown(value)),
+                    }
+                }
+            }
         }
     });
     let tag_doc = format!(" Selected by the `{tag}` property.");
@@ -438,8 +558,7 @@ fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
         #doc
         #[doc = ""]
         #[doc = #tag_doc]
-        #[derive(Clone, Debug, PartialEq, Serialize)]
-        #[serde(untagged)]
+        #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #name {
             #(#variant_decls)*
@@ -447,14 +566,7 @@ fn emit_union(def: &TypeDef, union: &Union) -> TokenStream {
             #unknown(serde_json::Value),
         }
 
-        impl<'de> Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                let value = serde_json::Value::deserialize(deserializer)?;
-                match value.get(#tag).and_then(serde_json::Value::as_str) {
-                    #(#arms)*
-                    _ => Ok(Self::#unknown(value)),
-                }
-            }
-        }
+        #serialize_impl
+        #deserialize_impl
     }
 }

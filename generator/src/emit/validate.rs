@@ -83,7 +83,9 @@ pub fn emit_validation(api: &Api) -> TokenStream {
                 uses_path = u.variants.iter().any(|v| refers_to(&v.ty, &set));
                 let arms = u.variants.iter().map(|v| {
                     let variant = type_ident(&v.rust_name);
-                    if refers_to(&v.ty, &set) {
+                    if v.ty == TypeRef::Unit {
+                        quote!(Self::#variant => Ok(()),)
+                    } else if refers_to(&v.ty, &set) {
                         quote!(Self::#variant(value) => runtime::Validate::validate(value, path),)
                     } else {
                         quote!(Self::#variant(_) => Ok(()),)

@@ -141,7 +141,50 @@ impl<'a> Lowerer<'a> {
                 )?);
             }
         }
+        self.share_error_enums(&mut operations);
         Ok(operations)
+    }
+
+    /// Operations whose error responses are the same (statuses, bodies and
+    /// descriptions, as when every operation refers to one set of
+    /// `components/responses`) share one error enum; each operation's own
+    /// name stays, as an alias. One enum instead of hundreds of copies
+    /// keeps the generated crate quick to compile.
+    fn share_error_enums(&mut self, operations: &mut [Operation]) {
+        type Signature<'o> = Vec<(&'o str, &'o TypeRef, Option<&'o str>, StatusMatch)>;
+        fn signature(op: &Operation) -> Signature<'_> {
+            op.responses
+                .iter()
+                .filter(|r| !r.status.is_success())
+                .map(|r| (r.variant.as_str(), &r.ty, r.doc.as_deref(), r.status))
+                .collect()
+        }
+        let mut groups: IndexMap<Signature<'_>, Vec<usize>> = IndexMap::new();
+        for (i, op) in operations.iter().enumerate() {
+            let key = signature(op);
+            if !key.is_empty() {
+                groups.entry(key).or_default().push(i);
+            }
+        }
+        let mut shared: Vec<(String, Vec<usize>)> = Vec::new();
+        for (key, members) in groups {
+            if members.len() < 2 {
+                continue;
+            }
+            let parts: Vec<&str> = key
+                .iter()
+                .map(|(variant, ..)| variant.strip_prefix("Status").unwrap_or(variant))
+                .collect();
+            let name = self
+                .type_names
+                .claim(&type_ident(&format!("Error{}", parts.join("Or"))));
+            shared.push((name, members));
+        }
+        for (name, members) in shared {
+            for i in members {
+                operations[i].error_shared = Some(name.clone());
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -285,6 +328,7 @@ impl<'a> Lowerer<'a> {
             responses,
             security,
             error_type,
+            error_shared: None,
             success_type,
             options_type,
         })

@@ -627,55 +627,214 @@ impl<'a> Lowerer<'a> {
                 ),
             );
         }
+        let tag = self.union_tag(schema, alternatives, keyword, pointer);
         let mut scope = NameScope::default();
+        if tag.is_some() {
+            scope.reserve(UNKNOWN_VARIANT);
+        }
         let mut variants = Vec::new();
         for (n, (i, alternative)) in alternatives.iter().enumerate() {
             let at = format!("{pointer}/{keyword}/{i}");
+            let tag_values = tag
+                .as_ref()
+                .map(|(_, values)| values[n].clone())
+                .unwrap_or_default();
+            // An inline variant with one tag value is named after it, and
+            // its type leaves the tag out: the union carries it.
+            if let (ReferenceOr::Item(inline), [value], Some((property, _))) =
+                (alternative, tag_values.as_slice(), &tag)
+            {
+                let rust_name = scope.claim(&pascal_ident(value));
+                let hint = format!("{name}{rust_name}");
+                let stripped = self.variant_without_tag(inline, property, &hint, &at)?;
+                let tag_stripped = stripped.is_some();
+                let ty = match stripped {
+                    Some(ty) => ty,
+                    None => self.type_of(alternative, &hint, &at)?,
+                };
+                variants.push(UnionVariant {
+                    rust_name,
+                    ty,
+                    boxed: false,
+                    tag_values,
+                    tag_stripped,
+                    doc: SchemaView::new(inline).description(),
+                });
+                continue;
+            }
             let ty = self.type_of(alternative, &format!("{name}Variant{}", n + 1), &at)?;
             let base = match &ty {
                 TypeRef::Named(n) => n.clone(),
                 other => variant_name_for(other).to_string(),
             };
+            let doc = match alternative {
+                ReferenceOr::Item(inline) if !matches!(ty, TypeRef::Named(_)) => {
+                    SchemaView::new(inline).description()
+                }
+                _ => None,
+            };
             variants.push(UnionVariant {
                 rust_name: scope.claim(&base),
                 ty,
                 boxed: false,
-                tag_values: Vec::new(),
+                tag_values,
+                tag_stripped: false,
+                doc,
             });
         }
-        let mut tag = None;
+        let tag = tag.map(|(property, _)| property);
+        Ok(Shape::Define(TypeKind::Union(Union { variants, tag })))
+    }
+
+    /// The property that selects a union's variant, with the values that
+    /// select each alternative: the `discriminator`, or else the first
+    /// property of the first alternative that every alternative requires as
+    /// a one-value string enum, each with a different value.
+    fn union_tag(
+        &mut self,
+        schema: &'a Schema,
+        alternatives: &[(usize, &'a ReferenceOr<Schema>)],
+        keyword: &str,
+        pointer: &str,
+    ) -> Option<(String, Vec<Vec<String>>)> {
         if let Some(discriminator) = &schema.schema_data.discriminator {
-            let all_named_refs = alternatives
-                .iter()
-                .all(|(_, alt)| matches!(alt, ReferenceOr::Reference { .. }));
-            if all_named_refs {
-                for (variant, (_, alternative)) in variants.iter_mut().zip(alternatives) {
-                    let ReferenceOr::Reference { reference } = alternative else {
-                        continue;
-                    };
-                    let component =
-                        super::unescape_pointer(reference.rsplit('/').next().unwrap_or_default());
-                    // Mapping targets are references or bare schema names.
-                    let mut values: Vec<String> = discriminator
-                        .mapping
-                        .iter()
-                        .filter(|(_, target)| *target == reference || **target == component)
-                        .map(|(value, _)| value.clone())
-                        .collect();
-                    if values.is_empty() {
-                        values.push(component);
+            let property = &discriminator.property_name;
+            let mut all = Vec::new();
+            for (i, alternative) in alternatives {
+                let values = match alternative {
+                    ReferenceOr::Reference { reference } => {
+                        let component = super::unescape_pointer(
+                            reference.rsplit('/').next().unwrap_or_default(),
+                        );
+                        // Mapping targets are references or bare schema names.
+                        let mut values: Vec<String> = discriminator
+                            .mapping
+                            .iter()
+                            .filter(|(_, target)| *target == reference || **target == component)
+                            .map(|(value, _)| value.clone())
+                            .collect();
+                        if values.is_empty() {
+                            values.push(component);
+                        }
+                        values
                     }
-                    variant.tag_values = values;
-                }
-                tag = Some(discriminator.property_name.clone());
-            } else {
-                self.warn(
-                    &format!("{pointer}/discriminator"),
-                    "discriminator needs every alternative to be a $ref; decoding tries each variant in order instead",
-                );
+                    ReferenceOr::Item(_) => match self.tag_values_in(alternative, property) {
+                        Some(values) => values,
+                        None => {
+                            self.warn(
+                                &format!("{pointer}/{keyword}/{i}"),
+                                format!("discriminator `{property}`: this inline alternative does not require `{property}` as a string enum, so no value selects it; decoding tries each variant in order instead"),
+                            );
+                            return None;
+                        }
+                    },
+                };
+                all.push(values);
+            }
+            return Some((property.clone(), all));
+        }
+        if alternatives.len() < 2 {
+            return None;
+        }
+        let first = match alternatives[0].1 {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, "").ok()?.0,
+        };
+        for candidate in SchemaView::new(first).properties?.keys() {
+            let values: Option<Vec<Vec<String>>> = alternatives
+                .iter()
+                .map(|(_, alternative)| {
+                    self.tag_values_in(alternative, candidate)
+                        .filter(|values| values.len() == 1)
+                })
+                .collect();
+            let Some(values) = values else { continue };
+            let distinct: std::collections::BTreeSet<&String> =
+                values.iter().map(|v| &v[0]).collect();
+            if distinct.len() == values.len() {
+                return Some((candidate.clone(), values));
             }
         }
-        Ok(Shape::Define(TypeKind::Union(Union { variants, tag })))
+        None
+    }
+
+    /// The string values an alternative allows for `property`, when it is an
+    /// object that requires the property and gives it a string `enum`.
+    fn tag_values_in(
+        &self,
+        alternative: &'a ReferenceOr<Schema>,
+        property: &str,
+    ) -> Option<Vec<String>> {
+        let resolve = |schema: &'a ReferenceOr<Schema>| -> Option<&'a Schema> {
+            match schema {
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { reference } => {
+                    self.resolve_schema_ref(reference, "").ok().map(|(s, _)| s)
+                }
+            }
+        };
+        let view = SchemaView::new(resolve(alternative)?);
+        if !view.required.iter().any(|r| r == property) {
+            return None;
+        }
+        let property = match view.properties?.get(property)? {
+            ReferenceOr::Item(schema) => &**schema,
+            ReferenceOr::Reference { reference } => self.resolve_schema_ref(reference, "").ok()?.0,
+        };
+        let property = SchemaView::new(property);
+        if property.nullable() || property.enumeration.is_empty() {
+            return None;
+        }
+        property
+            .enumeration
+            .iter()
+            .map(|v| v.as_str().map(str::to_string))
+            .collect()
+    }
+
+    /// An inline object variant lowered without its tag property; `None`
+    /// when the variant is not a plain object (then it keeps the tag).
+    fn variant_without_tag(
+        &mut self,
+        inline: &'a Schema,
+        tag: &str,
+        hint: &str,
+        pointer: &str,
+    ) -> Result<Option<TypeRef>> {
+        let view = SchemaView::new(inline);
+        let plain_object = view.is_object()
+            && view.all_of.is_empty()
+            && view.one_of.is_empty()
+            && view.any_of.is_empty()
+            && !view.has_not
+            && !view.nullable();
+        if !plain_object {
+            return Ok(None);
+        }
+        let mut parts = ObjectParts::default();
+        self.collect_own_properties(&view, pointer, &mut parts);
+        parts.properties.shift_remove(tag);
+        parts.required.retain(|r| r != tag);
+        let closed = matches!(
+            parts.additional,
+            None | Some((AdditionalProperties::Any(false), _))
+        );
+        if parts.properties.is_empty() && closed {
+            return Ok(Some(TypeRef::Unit));
+        }
+        let name = self.type_names.claim(&type_ident(hint));
+        let index = self.push_placeholder(&name, pointer);
+        self.types[index].doc = view.description();
+        match self.object_shape(&name, parts, pointer)? {
+            Shape::Define(kind) => {
+                self.types[index].kind = kind;
+                Ok(Some(TypeRef::Named(name)))
+            }
+            Shape::Existing(ty) => {
+                self.types.remove(index);
+                Ok(Some(ty))
+            }
+        }
     }
 }
 
