@@ -236,7 +236,7 @@ pub struct ExternalContactRequest {
 }
 
 /// Level of the external contact.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactRequestLevel {
@@ -289,7 +289,7 @@ impl std::fmt::Display for ExternalContactRequestLevel {
 }
 
 /// Type of the external contact.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactRequestType {
@@ -357,7 +357,7 @@ pub struct ExternalContactPhone {
 }
 
 /// Type of the phone number.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactPhoneType {
@@ -425,7 +425,7 @@ pub struct ExternalContactEmail {
 }
 
 /// Type of the email address.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactEmailType {
@@ -509,7 +509,7 @@ pub struct ExternalContactSocialContact {
 }
 
 /// The social media type the external contact uses.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ExternalContactSocialContactKey {

@@ -194,7 +194,7 @@ pub struct UpdateContactRequest {
 }
 
 /// Contact priority (1-5).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "i64", into = "i64")]
 #[non_exhaustive]
 pub enum ContactPriority {
@@ -252,7 +252,7 @@ impl std::fmt::Display for ContactPriority {
 }
 
 /// Contact source.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize)]
 #[serde(from = "String", into = "String")]
 #[non_exhaustive]
 pub enum ContactSource {

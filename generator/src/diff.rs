@@ -44,6 +44,7 @@ impl Side {
             types: Vec::new(),
             operations: Vec::new(),
             security_schemes: Vec::new(),
+            usage: Usage::default(),
         };
         Side {
             file: file.to_path_buf(),
@@ -116,8 +117,8 @@ pub fn compare(old: &Side, new: &Side) -> Report {
         old,
         new,
         changes: &mut changes,
-        old_usage: Usage::of(&old.api),
-        new_usage: Usage::of(&new.api),
+        old_usage: old.api.usage.clone(),
+        new_usage: new.api.usage.clone(),
     };
     differ.operations();
     differ.types();

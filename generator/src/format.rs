@@ -9,11 +9,20 @@ use crate::diagnostics::{Error, Result};
 
 /// Formats one section of a generated module (checked by parsing it).
 pub fn format_section(module: &str, tokens: TokenStream) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens).map_err(|err| Error::InvalidOutput {
+    parse_section(module, tokens).map(|file| print_section(&file))
+}
+
+/// Parses a section's tokens, which proves them valid Rust.
+pub fn parse_section(module: &str, tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(|err| Error::InvalidOutput {
         module: module.to_string(),
         message: err.to_string(),
-    })?;
-    Ok(space_items(&prettyplease::unparse(&file)))
+    })
+}
+
+/// Prints a parsed section in rustfmt's style, items a blank line apart.
+pub fn print_section(file: &syn::File) -> String {
+    space_items(&prettyplease::unparse(file))
 }
 
 /// Joins formatted sections under the header; `source` names the spec.

@@ -19,6 +19,8 @@ pub struct Api {
     pub types: Vec<TypeDef>,
     pub operations: Vec<Operation>,
     pub security_schemes: Vec<SecurityScheme>,
+    /// Where each type is used, computed once after lowering.
+    pub usage: Usage,
 }
 
 /// A named Rust type generated from a schema.

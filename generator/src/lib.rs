@@ -18,6 +18,7 @@ pub mod project;
 pub mod write;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use diagnostics::{Error, Result, Warning};
 pub use emit::{Features, RuntimeLocation, SerdeDerives};
@@ -53,7 +54,8 @@ pub struct GeneratedModule {
     pub source: String,
     pub features: Features,
     pub warnings: Vec<Warning>,
-    pub api: ir::Api,
+    /// The lowered API (shared with the threads that emitted it).
+    pub api: Arc<ir::Api>,
 }
 
 /// The module name a spec file gets by default.
@@ -127,37 +129,8 @@ fn generate_from_loaded(
         });
     }
     let started = std::time::Instant::now();
-    // Emit and format each section on its own thread: both stages are
-    // CPU-bound and the sections are independent.
-    let sections: Vec<Result<String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = emit::SECTIONS
-            .iter()
-            .map(|&section| {
-                let api = &api;
-                scope.spawn(move || {
-                    let tokens = emit::emit_section(api, &options.runtime, options.serde, section)
-                        .map_err(|message| Error::InvalidOutput {
-                            module: module.to_string(),
-                            message,
-                        })?;
-                    format::format_section(module, tokens)
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.join().unwrap_or_else(|_| {
-                    Err(Error::InvalidOutput {
-                        module: module.to_string(),
-                        message: "internal error in the generator (please report it with the spec)"
-                            .into(),
-                    })
-                })
-            })
-            .collect()
-    });
-    let sections = sections.into_iter().collect::<Result<Vec<String>>>()?;
+    let api = Arc::new(api);
+    let sections = render_sections(&api, module, options)?;
     timing("emit + format", started);
     let source = format::assemble(source_name, &sections);
     let features = emit::features(&api);
@@ -170,8 +143,128 @@ fn generate_from_loaded(
     })
 }
 
+/// APIs below this size (types plus operations) are emitted on the calling
+/// thread: for them, starting threads costs more than it saves.
+const PARALLEL_THRESHOLD: usize = 150;
+
+/// Emits and formats every section of the module, in file order. Large
+/// APIs share the sections out to one thread per core (both stages are
+/// CPU-bound and the sections independent).
+fn render_sections(
+    api: &Arc<ir::Api>,
+    module: &str,
+    options: &ModuleOptions,
+) -> Result<Vec<String>> {
+    let size = api.types.len() + api.operations.len();
+    let threads = if size < PARALLEL_THRESHOLD {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get())
+    };
+    if threads > 1 {
+        if let Some(rendered) = render_in_parallel(api, module, options, threads) {
+            return rendered;
+        }
+    }
+    emit::sections(1)
+        .into_iter()
+        .map(|section| {
+            let tokens = emit_section(api, module, options, section)?;
+            format::format_section(module, tokens)
+        })
+        .collect()
+}
+
+fn emit_section(
+    api: &ir::Api,
+    module: &str,
+    options: &ModuleOptions,
+    section: emit::Section,
+) -> Result<proc_macro2::TokenStream> {
+    emit::emit_section(api, &options.runtime, options.serde, section).map_err(|message| {
+        Error::InvalidOutput {
+            module: module.to_string(),
+            message,
+        }
+    })
+}
+
+/// Renders the sections on `threads` detached threads taking work from a
+/// shared queue; `None` when no thread could be started. Each thread frees
+/// its syntax trees after handing over the text, so the caller does not
+/// wait for that (a command-line run exits first).
+fn render_in_parallel(
+    api: &Arc<ir::Api>,
+    module: &str,
+    options: &ModuleOptions,
+    threads: usize,
+) -> Option<Result<Vec<String>>> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    // Smaller slices than threads, so that nobody idles at the end.
+    let sections = Arc::new(emit::sections(threads * 2));
+    let next = Arc::new(AtomicUsize::new(0));
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Result<String>)>();
+    let mut started = 0;
+    for _ in 0..threads.min(sections.len()) {
+        let (api, sections, next, sender) =
+            (api.clone(), sections.clone(), next.clone(), sender.clone());
+        let (module, options) = (module.to_string(), options.clone());
+        let worker = move || loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(&section) = sections.get(i) else {
+                return;
+            };
+            let parsed = emit_section(&api, &module, &options, section)
+                .and_then(|tokens| format::parse_section(&module, tokens));
+            let (text, tree) = match parsed {
+                Ok(file) => (Ok(format::print_section(&file)), Some(file)),
+                Err(err) => (Err(err), None),
+            };
+            if sender.send((i, text)).is_err() {
+                return;
+            }
+            drop(tree);
+        };
+        if std::thread::Builder::new().spawn(worker).is_ok() {
+            started += 1;
+        }
+    }
+    drop(sender);
+    if started == 0 {
+        return None;
+    }
+    let mut slots: Vec<Option<Result<String>>> = (0..sections.len()).map(|_| None).collect();
+    // Ends early only if a worker died (a bug): its section stays empty.
+    for (i, text) in receiver.iter().take(sections.len()) {
+        slots[i] = Some(text);
+    }
+    Some(
+        slots
+            .into_iter()
+            .map(|slot| {
+                slot.unwrap_or_else(|| {
+                    Err(Error::InvalidOutput {
+                        module: module.to_string(),
+                        message: "internal error in the generator (please report it with the spec)"
+                            .into(),
+                    })
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Frees a large value on a detached thread. Freeing the hundreds of
+/// thousands of small allocations of a big spec's trees takes milliseconds
+/// nobody needs to wait for: a command-line run exits without waiting, and
+/// a longer-lived caller gets the memory back moments later.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    // If no thread can be started, the value is dropped right here.
+    let _ = std::thread::Builder::new().spawn(move || drop(value));
+}
+
 /// With `OPENAPI_RUSTGEN_TIMINGS` set, prints how long a stage took.
-fn timing(stage: &str, started: std::time::Instant) {
+pub(crate) fn timing(stage: &str, started: std::time::Instant) {
     if std::env::var_os("OPENAPI_RUSTGEN_TIMINGS").is_some() {
         eprintln!(
             "timing: {stage}: {:.1} ms",

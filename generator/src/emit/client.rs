@@ -3,7 +3,7 @@
 
 use std::collections::BTreeSet;
 
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Delimiter, Group, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
@@ -28,13 +28,6 @@ pub fn emit_client(api: &Api) -> TokenStream {
     };
     let scheme_consts = api.security_schemes.iter().filter(used).map(scheme_const);
     let setters = api.security_schemes.iter().map(credential_setter);
-    let methods: Vec<TokenStream> = api
-        .operations
-        .iter()
-        .map(|op| operation_method(api, op, &validated))
-        .collect();
-    let enums = api.operations.iter().map(operation_enums);
-    let shared_errors = shared_error_enums(api);
 
     let title = format!(" Client for {} (API version {}).", api.title, api.version);
     let description = doc_attrs([api.description.as_deref()]);
@@ -76,6 +69,47 @@ pub fn emit_client(api: &Api) -> TokenStream {
     } else {
         quote!()
     };
+    // The methods are moved into the `impl` block's group, not
+    // interpolated: `quote!` would copy every one of them.
+    let mut body = quote! {
+        #default_url
+        #constructors
+
+        /// A client for another base URL (a test server, a region, a proxy).
+        pub fn with_base_url(base_url: impl Into<String>) -> Self {
+            Self { core: runtime::ClientCore::new(base_url) }
+        }
+
+        /// Sends requests through this `reqwest::Client` (proxies, TLS, pools).
+        pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+            self.core.set_http_client(http);
+            self
+        }
+
+        /// Gives up on an attempt after this long.
+        pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+            self.core.set_timeout(Some(timeout));
+            self
+        }
+
+        /// Replaces the retry policy (see [`runtime::RetryPolicy`]).
+        pub fn with_retry_policy(mut self, retry: runtime::RetryPolicy) -> Self {
+            self.core.set_retry_policy(retry);
+            self
+        }
+
+        /// The base URL requests go to.
+        pub fn base_url(&self) -> &str {
+            self.core.base_url()
+        }
+    };
+    body.extend(setters);
+    body.extend(
+        api.operations
+            .iter()
+            .map(|op| operation_method(api, op, &validated)),
+    );
+    let body = Group::new(Delimiter::Brace, body);
     quote! {
         #[doc = #title]
         #description
@@ -89,46 +123,19 @@ pub fn emit_client(api: &Api) -> TokenStream {
         // Errors keep the response's status, headers and body, which makes
         // them larger than clippy likes; boxing would cost every caller.
         #[allow(clippy::result_large_err)]
-        impl Client {
-            #default_url
-            #constructors
-
-            /// A client for another base URL (a test server, a region, a proxy).
-            pub fn with_base_url(base_url: impl Into<String>) -> Self {
-                Self { core: runtime::ClientCore::new(base_url) }
-            }
-
-            /// Sends requests through this `reqwest::Client` (proxies, TLS, pools).
-            pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-                self.core.set_http_client(http);
-                self
-            }
-
-            /// Gives up on an attempt after this long.
-            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
-                self.core.set_timeout(Some(timeout));
-                self
-            }
-
-            /// Replaces the retry policy (see [`runtime::RetryPolicy`]).
-            pub fn with_retry_policy(mut self, retry: runtime::RetryPolicy) -> Self {
-                self.core.set_retry_policy(retry);
-                self
-            }
-
-            /// The base URL requests go to.
-            pub fn base_url(&self) -> &str {
-                self.core.base_url()
-            }
-
-            #(#setters)*
-            #(#methods)*
-        }
+        impl Client #body
 
         #(#scheme_consts)*
-        #(#shared_errors)*
-        #(#enums)*
     }
+}
+
+/// The error enums (shared ones first), success enums and option structs
+/// of the operations.
+pub fn emit_operation_types(api: &Api) -> TokenStream {
+    let mut out = TokenStream::new();
+    out.extend(shared_error_enums(api));
+    out.extend(api.operations.iter().map(operation_enums));
+    out
 }
 
 fn scheme_const_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {

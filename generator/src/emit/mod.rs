@@ -54,20 +54,23 @@ pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/client_runtime.rs")
 pub enum Section {
     /// Imports and the runtime (embedded or imported).
     Prelude,
-    /// The `Client`, its methods, and the per-operation enums.
+    /// The `Client` and its methods.
     Client,
-    /// The first half of the models.
-    Models,
-    /// The second half of the models and the `Validate` impls.
-    MoreModels,
+    /// The per-operation enums and option structs.
+    OperationTypes,
+    /// Part `part` (from 0) of `of` equal slices of the models; the last
+    /// one also has the `defaults` module and the `Validate` impls.
+    Models { part: usize, of: usize },
 }
 
-pub const SECTIONS: [Section; 4] = [
-    Section::Prelude,
-    Section::Client,
-    Section::Models,
-    Section::MoreModels,
-];
+/// The sections of a module, in file order, with the models cut into
+/// `model_parts` slices (so that threads can share the work evenly).
+pub fn sections(model_parts: usize) -> Vec<Section> {
+    let of = model_parts.max(1);
+    let mut sections = vec![Section::Prelude, Section::Client, Section::OperationTypes];
+    sections.extend((0..of).map(|part| Section::Models { part, of }));
+    sections
+}
 
 /// Tokens of one section of the module.
 pub fn emit_section(
@@ -108,11 +111,17 @@ pub fn emit_section(
             }
         }
         Section::Client => client::emit_client(api),
-        Section::Models => models::emit_models(api, serde, 0..api.types.len() / 2),
-        Section::MoreModels => {
-            let models = models::emit_models(api, serde, api.types.len() / 2..api.types.len());
-            let validation = validate::emit_validation(api);
-            quote!(#models #validation)
+        Section::OperationTypes => client::emit_operation_types(api),
+        Section::Models { part, of } => {
+            let count = api.types.len();
+            let range = count * part / of..count * (part + 1) / of;
+            let models = models::emit_models(api, serde, range);
+            if part + 1 == of {
+                let validation = validate::emit_validation(api);
+                quote!(#models #validation)
+            } else {
+                models
+            }
         }
     })
 }

@@ -14,14 +14,17 @@ use crate::lower::UNKNOWN_VARIANT;
 /// The type definitions with index in `range` (so that halves can be
 /// emitted in parallel); the `defaults` module comes with the last half.
 pub fn emit_models(api: &Api, serde: SerdeDerives, range: std::ops::Range<usize>) -> TokenStream {
-    let usage = Usage::of(api);
+    let usage = &api.usage;
     let last = range.end >= api.types.len();
-    let types: Vec<TokenStream> = api.types[range.start..range.end.min(api.types.len())]
-        .iter()
-        .map(|def| emit_type(api, def, &usage, serde_traits(&usage, &def.name, serde)))
-        .collect();
+    // Moved into the output, not interpolated: `quote!` would copy them.
+    let mut out = TokenStream::new();
+    out.extend(
+        api.types[range.start..range.end.min(api.types.len())]
+            .iter()
+            .map(|def| emit_type(api, def, usage, serde_traits(usage, &def.name, serde))),
+    );
     let defaults = if last {
-        default_functions(api, &usage)
+        default_functions(api, usage)
     } else {
         Vec::new()
     };
@@ -37,10 +40,8 @@ pub fn emit_models(api: &Api, serde: SerdeDerives, range: std::ops::Range<usize>
             }
         }
     };
-    quote! {
-        #(#types)*
-        #defaults_module
-    }
+    out.extend(defaults_module);
+    out
 }
 
 /// Whether a field's absent value is filled with its default on decoding:
@@ -345,7 +346,7 @@ fn emit_string_enum(
     });
     quote! {
         #doc
-        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #serde_derives)]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, #serde_derives)]
         #[serde(from = "String", into = "String")]
         #[non_exhaustive]
         pub enum #name {
@@ -412,7 +413,7 @@ fn emit_integer_enum(def: &TypeDef, values: &[EnumValue<i64>], serde: SerdeTrait
     });
     quote! {
         #doc
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, #serde_derives)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, #serde_derives)]
         #[serde(from = "i64", into = "i64")]
         #[non_exhaustive]
         pub enum #name {

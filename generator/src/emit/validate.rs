@@ -107,7 +107,9 @@ pub fn emit_validation(api: &Api) -> TokenStream {
             }
         })
     });
-    quote!(#(#impls)*)
+    let mut out = TokenStream::new();
+    out.extend(impls);
+    out
 }
 
 /// Checks of one value (`value` is an expression of type `&T`, `path` a

@@ -9,6 +9,8 @@ mod convert31;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+
 use crate::diagnostics::{Error, Location, Result, Warning};
 
 /// A parsed spec and where it came from.
@@ -25,6 +27,10 @@ pub struct LoadedSpec {
 }
 
 /// Reads and parses one spec file.
+/// Specs above this size have their parsed JSON tree freed off the main
+/// thread (see `crate::drop_later`).
+const LARGE_SPEC_BYTES: usize = 256 * 1024;
+
 pub fn load(path: &Path) -> Result<LoadedSpec> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -39,9 +45,27 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
 }
 
 fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
+    // A large JSON spec is also decoded straight into `openapiv3` types on a
+    // second thread while this one builds the JSON tree that the checks and
+    // rewrites below need; that decoding is used when nothing was rewritten.
+    std::thread::scope(|scope| {
+        let direct = (bytes.len() > LARGE_SPEC_BYTES && looks_like_json(bytes))
+            .then(|| scope.spawn(|| serde_json::from_slice::<openapiv3::OpenAPI>(bytes).ok()));
+        let direct = move || direct.and_then(|handle| handle.join().ok().flatten());
+        parse_tree(path, bytes, direct)
+    })
+}
+
+fn parse_tree(
+    path: &Path,
+    bytes: &[u8],
+    direct: impl FnOnce() -> Option<openapiv3::OpenAPI>,
+) -> Result<LoadedSpec> {
     let mut value = parse_value(path, bytes)?;
     let mut warnings = Vec::new();
+    let mut rewritten = false;
     if check_version(path, &value)? == Version::V3_1 {
+        rewritten = true;
         let converted = convert31::convert(&mut value)
             .map_err(|(pointer, message)| Error::spec(path, pointer, message))?;
         warnings = converted
@@ -56,25 +80,37 @@ fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             })
             .collect();
     }
-    inline_cross_kind_refs(&mut value);
-    let openapi =
-        serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value).map_err(|err| {
-            let (pointer, message) =
-                refine(&value, path_to_pointer(err.path()), err.inner().to_string());
-            Error::Spec {
-                location: Location {
-                    file: path.to_path_buf(),
-                    line_col: None,
-                    pointer: Some(pointer),
-                },
-                message: format!("not a valid OpenAPI 3.0 document here: {message}"),
-            }
-        })?;
+    rewritten |= inline_cross_kind_refs(&mut value);
+    let direct = direct().filter(|_| !rewritten);
+    // The plain decoder is twice as fast as the path-tracking one, which
+    // runs only to locate an error.
+    let openapi = match direct {
+        Some(openapi) => Ok(openapi),
+        None => openapiv3::OpenAPI::deserialize(&value)
+            .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value)),
+    };
+    let openapi = openapi.map_err(|err| {
+        let (pointer, message) =
+            refine(&value, path_to_pointer(err.path()), err.inner().to_string());
+        Error::Spec {
+            location: Location {
+                file: path.to_path_buf(),
+                line_col: None,
+                pointer: Some(pointer),
+            },
+            message: format!("not a valid OpenAPI 3.0 document here: {message}"),
+        }
+    })?;
     let nested_refs = nested_schema_refs(&value);
+    if bytes.len() > LARGE_SPEC_BYTES {
+        crate::drop_later(value);
+    }
     let text = String::from_utf8_lossy(bytes).into_owned();
-    let lines = crate::diagnostics::SpecLines::new(&text);
-    for warning in &mut warnings {
-        warning.location.fill_line(&lines);
+    if !warnings.is_empty() {
+        let lines = crate::diagnostics::SpecLines::new(&text);
+        for warning in &mut warnings {
+            warning.location.fill_line(&lines);
+        }
     }
     Ok(LoadedSpec {
         path: path.to_path_buf(),
@@ -88,8 +124,9 @@ fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
 /// A response, parameter or request body may `$ref` a component of another
 /// kind (say a response pointing into `requestBodies`) or a node anywhere
 /// in the document; `openapiv3` only follows its own kind, so such
-/// references are replaced by the node they point at.
-fn inline_cross_kind_refs(document: &mut serde_json::Value) {
+/// references are replaced by the node they point at. Returns whether any
+/// was.
+fn inline_cross_kind_refs(document: &mut serde_json::Value) -> bool {
     fn collect(
         value: &serde_json::Value,
         pointer: &str,
@@ -146,6 +183,7 @@ fn inline_cross_kind_refs(document: &mut serde_json::Value) {
     }
     let mut found = Vec::new();
     collect(document, "", None, &mut found);
+    let rewritten = !found.is_empty();
     for (pointer, reference, kind) in found {
         // Follow chains of such references, a bounded number of steps.
         let mut target = document.pointer(reference.trim_start_matches('#')).cloned();
@@ -173,6 +211,7 @@ fn inline_cross_kind_refs(document: &mut serde_json::Value) {
             *slot = target;
         }
     }
+    rewritten
 }
 
 /// Finds `$ref`s that point inside a schema component and parses their
@@ -267,11 +306,15 @@ fn refine(document: &serde_json::Value, pointer: String, message: String) -> (St
     }
 }
 
-fn parse_value(path: &Path, bytes: &[u8]) -> Result<serde_json::Value> {
-    let looks_like_json = bytes
+fn looks_like_json(bytes: &[u8]) -> bool {
+    bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace())
-        .is_some_and(|b| *b == b'{');
+        .is_some_and(|b| *b == b'{')
+}
+
+fn parse_value(path: &Path, bytes: &[u8]) -> Result<serde_json::Value> {
+    let looks_like_json = looks_like_json(bytes);
     let located = |line: usize, column: usize, message: String| Error::Spec {
         location: Location {
             file: path.to_path_buf(),

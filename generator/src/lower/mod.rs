@@ -19,7 +19,7 @@ use std::path::PathBuf;
 use openapiv3::{OpenAPI, ReferenceOr};
 
 use crate::diagnostics::{Error, Location, Result, Warning};
-use crate::ir::{Api, TypeDef, TypeRef};
+use crate::ir::{Api, TypeDef, TypeRef, Usage};
 use crate::load::LoadedSpec;
 use crate::names::NameScope;
 
@@ -43,7 +43,7 @@ pub fn lower(spec: &LoadedSpec, module: &str) -> Result<(Api, Vec<Warning>)> {
     recursion::box_recursive_fields(&mut lowerer.types);
 
     let info = &openapi.info;
-    let api = Api {
+    let mut api = Api {
         module: module.to_string(),
         title: info.title.clone(),
         version: info.version.clone(),
@@ -52,7 +52,9 @@ pub fn lower(spec: &LoadedSpec, module: &str) -> Result<(Api, Vec<Warning>)> {
         types: lowerer.types,
         operations,
         security_schemes,
+        usage: Usage::default(),
     };
+    api.usage = Usage::of(&api);
     Ok((api, lowerer.warnings))
 }
 
