@@ -12,11 +12,14 @@ them run by run so that machine noise (a shared 2-core VM) hits both alike:
    target/release may be rebuilt by someone else mid-run.
 2. generation: per spec, one untimed warm-up run of each tool, then --runs
    timed runs of each, alternating ours/peer (the order is swapped every
-   round).  Wall time is measured here around spawn + wait; the peak memory
-   is the child's "Maximum resident set size" from `/usr/bin/time -v` when
-   that exists, else `ru_maxrss` of the rusage that `os.wait4` returns for
-   the child (both are the largest single process of the child's tree that
-   was waited for: for progenitor, itself or its rustfmt child).  Output
+   round).  Wall time is measured here around posix_spawn + wait4, with no
+   wrapper process in the timed span.  The peak memory is read in the
+   warm-up run: the child's "Maximum resident set size" from
+   `/usr/bin/time -v` when that exists, else `ru_maxrss` of the rusage that
+   `os.wait4` returns (both are the largest single process of the child's
+   tree that was waited for: for progenitor, itself or its rustfmt child;
+   without GNU time the figure includes the Python process the child was
+   spawned from).  Output
    lines = lines of every .rs file of the produced crate; operations =
    `pub async fn` outside our fixed runtime.rs.
 3. compile (skipped by --no-compile): for specs both tools generate (with
@@ -99,37 +102,51 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
             timeout: float | None = None, use_gnu_time: bool = False) -> Measure:
     """Runs `cmd` in its own session; wall clock around spawn + reap.
 
-    The child is reaped with os.wait4, whose rusage gives its peak RSS and
-    CPU time without any extra process.  With use_gnu_time the command is
-    wrapped in `/usr/bin/time -v -o FILE` and the RSS is read from FILE
-    (same figure: GNU time uses wait4 on its own child).
+    The child is started with os.posix_spawn (vfork + exec: no copy of this
+    Python process, so the launch costs both tools well under a millisecond)
+    and reaped with os.wait4, whose rusage gives its peak RSS and CPU time
+    without any extra process.  With use_gnu_time the command is wrapped in
+    `/usr/bin/time -v -o FILE` and the RSS is read from FILE (same figure:
+    GNU time uses wait4 on its own child), at the cost of one more exec in
+    the timed span.
     """
     with tempfile.TemporaryDirectory(prefix="bench-run-") as tmp:
         out_path, err_path, time_path = (Path(tmp) / n for n in ("out", "err", "time"))
         full = ([GNU_TIME, "-v", "-o", str(time_path)] + cmd) if use_gnu_time else cmd
-        with open(out_path, "wb") as out, open(err_path, "wb") as err:
+        program = shutil.which(full[0]) or full[0]
+        actions = [
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(out_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+            (os.POSIX_SPAWN_OPEN, 2, str(err_path), os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644),
+        ]
+        child_env = dict(os.environ if env is None else env)
+        old_cwd = os.getcwd()
+        if cwd is not None:
+            os.chdir(cwd)
+        try:
             start = time.perf_counter()
-            proc = subprocess.Popen(full, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                                    stdout=out, stderr=err, start_new_session=True)
-            timed_out = threading.Event()
+            pid = os.posix_spawn(program, full, child_env, file_actions=actions, setsid=True)
+        finally:
+            os.chdir(old_cwd)
+        timed_out = threading.Event()
 
-            def kill() -> None:
-                timed_out.set()
-                try:
-                    os.killpg(proc.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-
-            timer = threading.Timer(timeout, kill) if timeout else None
-            if timer:
-                timer.start()
+        def kill() -> None:
+            timed_out.set()
             try:
-                _, status, usage = os.wait4(proc.pid, 0)
-            finally:
-                if timer:
-                    timer.cancel()
-            wall = time.perf_counter() - start
-            proc.returncode = os.waitstatus_to_exitcode(status)  # reaped by us
+                os.killpg(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill) if timeout else None
+        if timer:
+            timer.start()
+        try:
+            _, status, usage = os.wait4(pid, 0)
+        finally:
+            if timer:
+                timer.cancel()
+        wall = time.perf_counter() - start
+        returncode = os.waitstatus_to_exitcode(status)
         stdout = out_path.read_text(errors="replace")
         stderr = err_path.read_text(errors="replace")
         rss_kib: float | None = float(usage.ru_maxrss)
@@ -139,7 +156,7 @@ def measure(cmd: list[str], *, cwd: Path | None = None, env: dict[str, str] | No
             rss_kib = float(m.group(1)) if m else None
             # GNU time's own "Command exited with non-zero status" line is in
             # the -o file, not in stderr, so stderr is the tool's alone.
-    code = None if timed_out.is_set() else proc.returncode
+    code = None if timed_out.is_set() else returncode
     return Measure(code, wall, kib_to_mb(rss_kib) if rss_kib is not None else None,
                    usage.ru_utime + usage.ru_stime, stdout, stderr)
 
@@ -318,7 +335,7 @@ def capture(cmd: list[str]) -> str:
         return "?"
 
 
-def machine_note() -> dict[str, str]:
+def machine_note(gnu_time: bool = False) -> dict[str, str]:
     free = capture(["free", "-g"]).splitlines()
     mem = next((l.split()[1] for l in free if l.startswith("Mem:")), "?")
     head = capture(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"])
@@ -329,7 +346,7 @@ def machine_note() -> dict[str, str]:
         "mem_gb": mem,
         "rustc": capture(["rustc", "-V"]),
         "commit": head + (" + uncommitted generator/ changes" if dirty else ""),
-        "rss_source": "/usr/bin/time -v" if Path(GNU_TIME).exists() else "os.wait4 ru_maxrss",
+        "rss_source": "/usr/bin/time -v" if gnu_time else "os.wait4 ru_maxrss",
         "load_start": loadavg(),
     }
 
@@ -428,7 +445,10 @@ def generation_phase(specs: list[Path], bins: dict[str, Path], args) -> list[Spe
             shutil.rmtree(out_dir, ignore_errors=True)
             out_dir.parent.mkdir(parents=True, exist_ok=True)
             cmd = gen_command(tool, bins[tool], spec, out_dir, package_name(tool, spec))
-            m = measure(cmd, env=env, timeout=args.timeout, use_gnu_time=use_time)
+            # Memory is read in the untimed warm-up, under GNU time: os.wait4's
+            # figure for a posix_spawn'ed child includes the Python process it
+            # was cloned from. Timed runs go without the wrapper.
+            m = measure(cmd, env=env, timeout=args.timeout, use_gnu_time=use_time and not timed)
             tr = res.tool(tool)
             ok = m.ok and (out_dir / "Cargo.toml").exists()
             if tr.ok is None:
@@ -443,8 +463,8 @@ def generation_phase(specs: list[Path], bins: dict[str, Path], args) -> list[Spe
             if timed:
                 tr.times_ms.append(m.wall_s * 1000)
                 tr.cpu_s.append(m.cpu_s)
-                if m.maxrss_mb is not None:
-                    tr.rss_mb.append(m.maxrss_mb)
+            elif m.maxrss_mb is not None:
+                tr.rss_mb.append(m.maxrss_mb)
 
         order = ["ours", "peer"]
         for tool in order:
@@ -715,8 +735,8 @@ def main() -> None:
                     help="also write the report (Markdown) here, and the raw figures to the "
                     "same path with a .json suffix")
     args = ap.parse_args()
-    if args.runs < 1 or args.compile_runs < 1 or args.warmup < 0:
-        ap.error("--runs and --compile-runs must be >= 1, --warmup >= 0")
+    if args.runs < 1 or args.compile_runs < 1 or args.warmup < 1:
+        ap.error("--runs, --compile-runs and --warmup must be >= 1 (the warm-up reads memory)")
 
     corpus = args.corpus.resolve()
     specs = sorted((p for p in corpus.iterdir() if p.suffix in SPEC_SUFFIXES),
@@ -733,7 +753,7 @@ def main() -> None:
         sys.exit(f"{OURS_BUILT} is missing: build it or drop --no-build")
     OURS_BIN.parent.mkdir(parents=True, exist_ok=True)
     shutil.copy2(OURS_BUILT, OURS_BIN)
-    machine = machine_note()
+    machine = machine_note(Path(GNU_TIME).exists() and not args.no_gnu_time)
     log(f"{len(specs)} spec(s) from {corpus}; peer {peer}")
 
     BENCH.mkdir(parents=True, exist_ok=True)

@@ -145,7 +145,7 @@ fn generate_from_loaded(
 
 /// APIs below this size (types plus operations) are emitted on the calling
 /// thread: for them, starting threads costs more than it saves.
-const PARALLEL_THRESHOLD: usize = 150;
+const PARALLEL_THRESHOLD: usize = 40;
 
 /// Emits and formats every section of the module, in file order. Large
 /// APIs share the sections out to one thread per core (both stages are
