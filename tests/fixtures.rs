@@ -306,6 +306,16 @@ mod operations_client {
     }
 
     #[test]
+    fn types_no_operation_uses_encode_and_decode_with_what_they_hold() {
+        // `Item` is only received, but `ItemArchive` (used by no operation)
+        // holds it, so both derive both serde traits.
+        let wire = json!({"items": [{"id": 1}]});
+        let archive: operations::ItemArchive = serde_json::from_value(wire.clone()).unwrap();
+        assert_eq!(archive.items.as_ref().map(Vec::len), Some(1));
+        assert_eq!(serde_json::to_value(&archive).unwrap(), wire);
+    }
+
+    #[test]
     fn server_variables_are_substituted() {
         assert_eq!(Client::DEFAULT_BASE_URL, "https://eu.example.com/v2");
     }

@@ -366,6 +366,9 @@ pub struct Usage {
     pub sent: std::collections::BTreeSet<String>,
     /// Reachable from a response body.
     pub received: std::collections::BTreeSet<String>,
+    /// Reachable from a type that no operation uses (which may be used
+    /// either way, so it and everything in it must encode and decode).
+    pub unattached: std::collections::BTreeSet<String>,
 }
 
 impl Usage {
@@ -383,7 +386,26 @@ impl Usage {
                 reach(&response.ty, &index, &mut usage.received);
             }
         }
+        for def in &api.types {
+            if !usage.sent.contains(&def.name) && !usage.received.contains(&def.name) {
+                reach(
+                    &TypeRef::Named(def.name.clone()),
+                    &index,
+                    &mut usage.unattached,
+                );
+            }
+        }
         usage
+    }
+
+    /// Whether values of the type are encoded: sent, or possibly (unattached).
+    pub fn encodes(&self, name: &str) -> bool {
+        self.sent.contains(name) || self.unattached.contains(name)
+    }
+
+    /// Whether values of the type are decoded: received, or possibly (unattached).
+    pub fn decodes(&self, name: &str) -> bool {
+        self.received.contains(name) || self.unattached.contains(name)
     }
 
     /// Types only ever decoded from responses: users read them but do not

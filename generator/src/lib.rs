@@ -80,7 +80,11 @@ pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<Generated
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    generate_from_loaded(&source_name, &loaded, &module, options)
+    let generated = generate_from_loaded(&source_name, &loaded, &module, options);
+    if loaded.text.len() > load::LARGE_SPEC_BYTES {
+        drop_later(loaded);
+    }
+    generated
 }
 
 /// Runs the pipeline on spec text (`path` names it in messages).

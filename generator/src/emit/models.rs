@@ -91,15 +91,14 @@ impl SerdeTraits {
 }
 
 fn serde_traits(usage: &Usage, name: &str, serde: SerdeDerives) -> SerdeTraits {
-    let sent = usage.sent.contains(name);
-    let received = usage.received.contains(name);
     match serde {
-        // Types no operation uses get both: nothing tells which one is wanted.
-        SerdeDerives::AsUsed if sent != received => SerdeTraits {
-            serialize: sent,
-            deserialize: received,
+        // Types no operation uses, and what they contain, get both:
+        // nothing tells which one is wanted.
+        SerdeDerives::AsUsed => SerdeTraits {
+            serialize: usage.encodes(name),
+            deserialize: usage.decodes(name),
         },
-        _ => SerdeTraits {
+        SerdeDerives::Both => SerdeTraits {
             serialize: true,
             deserialize: true,
         },

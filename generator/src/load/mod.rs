@@ -27,9 +27,10 @@ pub struct LoadedSpec {
 }
 
 /// Reads and parses one spec file.
-/// Specs above this size have their parsed JSON tree freed off the main
-/// thread (see `crate::drop_later`).
-const LARGE_SPEC_BYTES: usize = 256 * 1024;
+/// Specs above this size are worth a second thread: their typed document
+/// is decoded beside the JSON tree, and both are freed off the main thread
+/// (see `crate::drop_later`).
+pub(crate) const LARGE_SPEC_BYTES: usize = 64 * 1024;
 
 pub fn load(path: &Path) -> Result<LoadedSpec> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
