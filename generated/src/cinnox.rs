@@ -660,19 +660,13 @@ mod defaults {
 
 impl runtime::Validate for ExternalContactRequest {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
-        if let Some(value) = &self.phones {
-            let path = format!("{path}.{}", "phones");
-            for (i, item) in value.iter().enumerate() {
-                let path = format!("{}[{i}]", & path);
-                runtime::Validate::validate(item, &path)?;
-            }
-        }
+        runtime::Validate::validate(&self.phones, &runtime::join_path(path, "phones"))?;
         if let Some(value) = &self.language {
-            let path = format!("{path}.{}", "language");
+            let path = runtime::join_path(path, "language");
             runtime::check_pattern(&path, value, "^[a-z]{2}$", "^[a-z]{2}$")?;
         }
         if let Some(value) = &self.birth_date {
-            let path = format!("{path}.{}", "birthDate");
+            let path = runtime::join_path(path, "birthDate");
             runtime::check_pattern(
                 &path,
                 value,
@@ -680,27 +674,18 @@ impl runtime::Validate for ExternalContactRequest {
                 "^(0[1-9]|[12][0-9]|3[01])/(0[1-9]|1[0-2])/[0-9]{4}$",
             )?;
         }
-        if let Some(value) = &self.addresses {
-            let path = format!("{path}.{}", "addresses");
-            for (i, item) in value.iter().enumerate() {
-                let path = format!("{}[{i}]", & path);
-                runtime::Validate::validate(item, &path)?;
-            }
-        }
-        if let Some(value) = &self.social_contacts {
-            let path = format!("{path}.{}", "socialContacts");
-            for (i, item) in value.iter().enumerate() {
-                let path = format!("{}[{i}]", & path);
-                runtime::Validate::validate(item, &path)?;
-            }
-        }
-        if let Some(value) = &self.custom_field {
-            let path = format!("{path}.{}", "customField");
-            for (i, item) in value.iter().enumerate() {
-                let path = format!("{}[{i}]", & path);
-                runtime::Validate::validate(item, &path)?;
-            }
-        }
+        runtime::Validate::validate(
+            &self.addresses,
+            &runtime::join_path(path, "addresses"),
+        )?;
+        runtime::Validate::validate(
+            &self.social_contacts,
+            &runtime::join_path(path, "socialContacts"),
+        )?;
+        runtime::Validate::validate(
+            &self.custom_field,
+            &runtime::join_path(path, "customField"),
+        )?;
         Ok(())
     }
 }
@@ -708,7 +693,7 @@ impl runtime::Validate for ExternalContactRequest {
 impl runtime::Validate for ExternalContactPhone {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.phone {
-            let path = format!("{path}.{}", "phone");
+            let path = runtime::join_path(path, "phone");
             runtime::check_pattern(
                 &path,
                 value,
@@ -723,7 +708,7 @@ impl runtime::Validate for ExternalContactPhone {
 impl runtime::Validate for ExternalContactAddress {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.country {
-            let path = format!("{path}.{}", "country");
+            let path = runtime::join_path(path, "country");
             runtime::check_pattern(&path, value, "^[A-Z]{2}$", "^[A-Z]{2}$")?;
         }
         Ok(())
@@ -733,7 +718,7 @@ impl runtime::Validate for ExternalContactAddress {
 impl runtime::Validate for ExternalContactSocialContact {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.value {
-            let path = format!("{path}.{}", "value");
+            let path = runtime::join_path(path, "value");
             runtime::check_max_length(&path, value, 100u64)?;
         }
         Ok(())
@@ -743,15 +728,15 @@ impl runtime::Validate for ExternalContactSocialContact {
 impl runtime::Validate for ExternalContactCustomField {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.field_type_text {
-            let path = format!("{path}.{}", "FieldTypeText");
+            let path = runtime::join_path(path, "FieldTypeText");
             runtime::check_max_length(&path, value, 500u64)?;
         }
         if let Some(value) = &self.field_type_url {
-            let path = format!("{path}.{}", "FieldTypeURL");
+            let path = runtime::join_path(path, "FieldTypeURL");
             runtime::check_max_length(&path, value, 500u64)?;
         }
         if let Some(value) = &self.field_type_boolean {
-            let path = format!("{path}.{}", "FieldTypeBoolean");
+            let path = runtime::join_path(path, "FieldTypeBoolean");
             runtime::check_pattern(
                 &path,
                 value,
@@ -760,7 +745,7 @@ impl runtime::Validate for ExternalContactCustomField {
             )?;
         }
         if let Some(value) = &self.field_type_time {
-            let path = format!("{path}.{}", "FieldTypeTime");
+            let path = runtime::join_path(path, "FieldTypeTime");
             runtime::check_pattern(
                 &path,
                 value,

@@ -492,11 +492,11 @@ pub type ErrorObject = std::collections::BTreeMap<String, serde_json::Value>;
 impl runtime::Validate for UpdateContactRequest {
     fn validate(&self, path: &str) -> Result<(), runtime::ValidationError> {
         if let Some(value) = &self.country_code {
-            let path = format!("{path}.{}", "country_code");
+            let path = runtime::join_path(path, "country_code");
             runtime::check_pattern(&path, value, "^[A-Z]{2}$", "^[A-Z]{2}$")?;
         }
         if let Some(value) = &self.language {
-            let path = format!("{path}.{}", "language");
+            let path = runtime::join_path(path, "language");
             runtime::check_pattern(&path, value, "^[a-z]{2}$", "^[a-z]{2}$")?;
         }
         Ok(())

@@ -177,6 +177,39 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
+
+    /// Drops the bounds that the Rust type already guarantees (a `u32` is
+    /// never below 0, as schemas generated from Rust often say), so that no
+    /// check is generated for them.
+    pub fn without_type_bounds(mut self, ty: &TypeRef) -> Constraints {
+        if let TypeRef::Integer(width) = ty {
+            let (low, high) = match width {
+                IntegerWidth::I32 => (i32::MIN as f64, i32::MAX as f64),
+                IntegerWidth::I64 => (i64::MIN as f64, i64::MAX as f64),
+                IntegerWidth::U32 => (0.0, u32::MAX as f64),
+                IntegerWidth::U64 => (0.0, u64::MAX as f64),
+            };
+            if self
+                .minimum
+                .is_some_and(|min| min < low || (min == low && !self.exclusive_minimum))
+            {
+                self.minimum = None;
+                self.exclusive_minimum = false;
+            }
+            if self
+                .maximum
+                .is_some_and(|max| max > high || (max == high && !self.exclusive_maximum))
+            {
+                self.maximum = None;
+                self.exclusive_maximum = false;
+            }
+        }
+        if let (TypeRef::Array(item), Some(items)) = (ty, self.items.take()) {
+            let items = items.without_type_bounds(item);
+            self.items = (!items.is_empty()).then(|| Box::new(items));
+        }
+        self
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -444,5 +477,69 @@ fn reach(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bounds(minimum: Option<f64>, exclusive_minimum: bool, maximum: Option<f64>) -> Constraints {
+        Constraints {
+            minimum,
+            exclusive_minimum,
+            maximum,
+            ..Constraints::default()
+        }
+    }
+
+    #[test]
+    fn bounds_the_rust_type_guarantees_are_dropped() {
+        let u32_ty = TypeRef::Integer(IntegerWidth::U32);
+        // `minimum: 0` on a u32 (as schemars writes it) checks nothing.
+        assert!(
+            bounds(Some(0.0), false, None)
+                .without_type_bounds(&u32_ty)
+                .is_empty()
+        );
+        assert!(
+            bounds(None, false, Some(u32::MAX as f64))
+                .without_type_bounds(&u32_ty)
+                .is_empty()
+        );
+        // Exclusive, or tighter, bounds still do.
+        let exclusive = bounds(Some(0.0), true, None).without_type_bounds(&u32_ty);
+        assert_eq!(exclusive.minimum, Some(0.0));
+        assert_eq!(
+            bounds(Some(1.0), false, None)
+                .without_type_bounds(&u32_ty)
+                .minimum,
+            Some(1.0)
+        );
+        // The same bound on a signed or float type is a real check.
+        let i64_ty = TypeRef::Integer(IntegerWidth::I64);
+        assert_eq!(
+            bounds(Some(0.0), false, None)
+                .without_type_bounds(&i64_ty)
+                .minimum,
+            Some(0.0)
+        );
+        let f64_ty = TypeRef::Float(FloatWidth::F64);
+        assert_eq!(
+            bounds(Some(0.0), false, None)
+                .without_type_bounds(&f64_ty)
+                .minimum,
+            Some(0.0)
+        );
+        // Array items are looked at with their own type.
+        let items = Constraints {
+            items: Some(Box::new(bounds(Some(0.0), false, None))),
+            max_items: Some(3),
+            ..Constraints::default()
+        };
+        let array = TypeRef::Array(Box::new(TypeRef::Integer(IntegerWidth::U64)));
+        let kept = items.without_type_bounds(&array);
+        assert_eq!(kept.items, None);
+        assert_eq!(kept.max_items, Some(3));
     }
 }

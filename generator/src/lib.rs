@@ -206,24 +206,43 @@ fn render_in_parallel(
     use std::sync::atomic::{AtomicUsize, Ordering};
     // Smaller slices than threads, so that nobody idles at the end.
     let sections = Arc::new(emit::sections(threads * 2));
+    // Biggest first, so that no thread is left with a big one at the end:
+    // the client, the validation impls, the models, then the small ones.
+    let rank = |section: &emit::Section| match section {
+        emit::Section::Client => 0,
+        emit::Section::Validation => 1,
+        emit::Section::Models { .. } => 2,
+        emit::Section::OperationTypes => 3,
+        emit::Section::Prelude => 4,
+    };
+    let mut queue: Vec<usize> = (0..sections.len()).collect();
+    queue.sort_by_key(|&i| rank(&sections[i]));
+    let queue = Arc::new(queue);
     let next = Arc::new(AtomicUsize::new(0));
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, Result<String>)>();
     let mut started = 0;
     for _ in 0..threads.min(sections.len()) {
-        let (api, sections, next, sender) =
-            (api.clone(), sections.clone(), next.clone(), sender.clone());
+        let (api, sections, queue, next, sender) = (
+            api.clone(),
+            sections.clone(),
+            queue.clone(),
+            next.clone(),
+            sender.clone(),
+        );
         let (module, options) = (module.to_string(), options.clone());
         let worker = move || loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(&section) = sections.get(i) else {
+            let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
                 return;
             };
+            let section = sections[i];
+            let started = std::time::Instant::now();
             let parsed = emit_section(&api, &module, &options, section)
                 .and_then(|tokens| format::parse_section(&module, tokens));
             let (text, tree) = match parsed {
                 Ok(file) => (Ok(format::print_section(&file)), Some(file)),
                 Err(err) => (Err(err), None),
             };
+            timing(&format!("section {section:?}"), started);
             if sender.send((i, text)).is_err() {
                 return;
             }

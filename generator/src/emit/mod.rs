@@ -59,8 +59,10 @@ pub enum Section {
     /// The per-operation enums and option structs.
     OperationTypes,
     /// Part `part` (from 0) of `of` equal slices of the models; the last
-    /// one also has the `defaults` module and the `Validate` impls.
+    /// one also has the `defaults` module.
     Models { part: usize, of: usize },
+    /// The `Validate` impls.
+    Validation,
 }
 
 /// The sections of a module, in file order, with the models cut into
@@ -69,6 +71,7 @@ pub fn sections(model_parts: usize) -> Vec<Section> {
     let of = model_parts.max(1);
     let mut sections = vec![Section::Prelude, Section::Client, Section::OperationTypes];
     sections.extend((0..of).map(|part| Section::Models { part, of }));
+    sections.push(Section::Validation);
     sections
 }
 
@@ -115,14 +118,9 @@ pub fn emit_section(
         Section::Models { part, of } => {
             let count = api.types.len();
             let range = count * part / of..count * (part + 1) / of;
-            let models = models::emit_models(api, serde, range);
-            if part + 1 == of {
-                let validation = validate::emit_validation(api);
-                quote!(#models #validation)
-            } else {
-                models
-            }
+            models::emit_models(api, serde, range)
         }
+        Section::Validation => validate::emit_validation(api),
     })
 }
 

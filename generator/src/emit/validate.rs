@@ -10,12 +10,13 @@ use super::{ident, type_ident};
 use crate::ir::{Api, Constraints, Presence, TypeKind, TypeRef};
 
 /// Names of the types that have something to check, directly or through
-/// the types they contain.
+/// the types they contain. Only types the client may send are checked:
+/// nothing validates what a server returns.
 pub fn validated_types(api: &Api) -> BTreeSet<String> {
     let mut set = BTreeSet::new();
     loop {
         let before = set.len();
-        for def in &api.types {
+        for def in api.types.iter().filter(|d| api.usage.encodes(&d.name)) {
             let needs = match &def.kind {
                 TypeKind::Struct(s) => {
                     s.fields
@@ -55,12 +56,19 @@ pub fn emit_validation(api: &Api) -> TokenStream {
                 let checks: Vec<TokenStream> = s.fields.iter().map(|field| {
                     let member = ident(&field.rust_name);
                     let wire = &field.wire_name;
+                    // Only nested checks: the runtime's impls for `Option`,
+                    // `Nullable`, `Box`, `Vec` and maps look inside.
+                    if field.constraints.is_empty() && refers_to(&field.ty, &set) {
+                        return quote! {
+                            runtime::Validate::validate(&self.#member, &runtime::join_path(path, #wire))?;
+                        };
+                    }
                     let inner = checks_for(&field.ty, &field.constraints, quote!(value), &quote!(&path), &set);
                     if inner.is_empty() {
                         return quote!();
                     }
                     let with_path = quote! {
-                        let path = format!("{path}.{}", #wire);
+                        let path = runtime::join_path(path, #wire);
                         #inner
                     };
                     match field.presence {

@@ -348,9 +348,9 @@ impl<'a> Lowerer<'a> {
             ParameterSchemaOrContent::Schema(schema) => {
                 let ty = self.type_of(schema, &hint, &format!("{pointer}/schema"))?;
                 let constraints = match schema {
-                    ReferenceOr::Item(schema) => {
-                        self.constraints_of(&SchemaView::new(schema), &format!("{pointer}/schema"))
-                    }
+                    ReferenceOr::Item(schema) => self
+                        .constraints_of(&SchemaView::new(schema), &format!("{pointer}/schema"))
+                        .without_type_bounds(&ty),
                     ReferenceOr::Reference { .. } => Constraints::default(),
                 };
                 (ty, constraints)

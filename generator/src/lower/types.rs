@@ -510,7 +510,7 @@ impl<'a> Lowerer<'a> {
                     (
                         view.description(),
                         schema.schema_data.default.clone(),
-                        self.constraints_of(&view, &at),
+                        self.constraints_of(&view, &at).without_type_bounds(&ty),
                         schema.schema_data.deprecated,
                     )
                 }
