@@ -23,6 +23,12 @@ impl Default for Client {
     }
 }
 
+/// The `AppToken` security scheme.
+const APP_TOKEN_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
+    name: "AppToken",
+    kind: runtime::SchemeKind::Bearer,
+};
+
 #[allow(clippy::result_large_err)]
 impl Client {
     /// The first server the spec lists: `https://examplebaseURL.com/v1/api`.
@@ -160,12 +166,6 @@ impl Client {
         }
     }
 }
-
-/// The `AppToken` security scheme.
-const APP_TOKEN_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
-    name: "AppToken",
-    kind: runtime::SchemeKind::Bearer,
-};
 
 /// Error bodies of 2 operations with the same documented error responses (the first is [`Client::create_external_contact`]), one variant per status.
 #[derive(Clone, Debug, PartialEq)]

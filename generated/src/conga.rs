@@ -23,6 +23,15 @@ impl Default for Client {
     }
 }
 
+/// The `CongaAuthorizationHeader` security scheme.
+const CONGA_AUTHORIZATION_HEADER_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
+    name: "CongaAuthorizationHeader",
+    kind: runtime::SchemeKind::ApiKey {
+        location: runtime::ApiKeyLocation::Header,
+        name: "Authorization",
+    },
+};
+
 #[allow(clippy::result_large_err)]
 impl Client {
     /// The first server the spec lists: `https://conga-platform.invalid`.
@@ -146,15 +155,6 @@ impl Client {
         }
     }
 }
-
-/// The `CongaAuthorizationHeader` security scheme.
-const CONGA_AUTHORIZATION_HEADER_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
-    name: "CongaAuthorizationHeader",
-    kind: runtime::SchemeKind::ApiKey {
-        location: runtime::ApiKeyLocation::Header,
-        name: "Authorization",
-    },
-};
 
 /// Error bodies of [`Client::update_contact_by_external_id`], one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]

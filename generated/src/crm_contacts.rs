@@ -21,6 +21,15 @@ impl Default for Client {
     }
 }
 
+/// The `ApiKeyAuth` security scheme.
+const API_KEY_AUTH_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
+    name: "ApiKeyAuth",
+    kind: runtime::SchemeKind::ApiKey {
+        location: runtime::ApiKeyLocation::Header,
+        name: "X-Api-Key",
+    },
+};
+
 #[allow(clippy::result_large_err)]
 impl Client {
     /// The first server the spec lists: `https://crm-vendor.invalid`.
@@ -108,15 +117,6 @@ impl Client {
         }
     }
 }
-
-/// The `ApiKeyAuth` security scheme.
-const API_KEY_AUTH_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
-    name: "ApiKeyAuth",
-    kind: runtime::SchemeKind::ApiKey {
-        location: runtime::ApiKeyLocation::Header,
-        name: "X-Api-Key",
-    },
-};
 
 /// Error bodies of [`Client::update_contact`], one variant per documented status.
 #[derive(Clone, Debug, PartialEq)]

@@ -21,6 +21,12 @@ impl Default for Client {
     }
 }
 
+/// The `BasicAuth` security scheme.
+const BASIC_AUTH_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
+    name: "BasicAuth",
+    kind: runtime::SchemeKind::Basic,
+};
+
 #[allow(clippy::result_large_err)]
 impl Client {
     /// The first server the spec lists: `https://api.zingle.me/v1`.
@@ -122,12 +128,6 @@ impl Client {
         }
     }
 }
-
-/// The `BasicAuth` security scheme.
-const BASIC_AUTH_SCHEME: runtime::SecurityScheme = runtime::SecurityScheme {
-    name: "BasicAuth",
-    kind: runtime::SchemeKind::Basic,
-};
 
 /// Fields to change on the Contact. All fields are optional.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]

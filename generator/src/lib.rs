@@ -165,18 +165,42 @@ fn render_sections(
     } else {
         std::thread::available_parallelism().map_or(1, |n| n.get())
     };
+    // Smaller slices than threads, so that nobody idles at the end.
+    let mut sections = emit::sections(if threads > 1 { threads * 2 } else { 1 });
+    let mut texts = None;
     if threads > 1 {
-        if let Some(rendered) = render_in_parallel(api, module, options, threads) {
-            return rendered;
+        texts = render_in_parallel(api, module, options, &sections, threads);
+    }
+    if texts.is_none() {
+        sections = emit::sections(1);
+    }
+    let texts = match texts {
+        Some(texts) => texts?,
+        None => sections
+            .iter()
+            .map(|&section| {
+                let tokens = emit_section(api, module, options, section)?;
+                format::format_section(module, tokens)
+            })
+            .collect::<Result<Vec<String>>>()?,
+    };
+    // The client's parts make one `impl Client` block again.
+    let mut joined = Vec::new();
+    let mut client_parts = Vec::new();
+    for (section, text) in sections.iter().zip(texts) {
+        if matches!(section, emit::Section::Client { .. }) {
+            client_parts.push(text);
+        } else {
+            if !client_parts.is_empty() {
+                joined.push(format::join_impl_parts(std::mem::take(&mut client_parts)));
+            }
+            joined.push(text);
         }
     }
-    emit::sections(1)
-        .into_iter()
-        .map(|section| {
-            let tokens = emit_section(api, module, options, section)?;
-            format::format_section(module, tokens)
-        })
-        .collect()
+    if !client_parts.is_empty() {
+        joined.push(format::join_impl_parts(client_parts));
+    }
+    Ok(joined)
 }
 
 fn emit_section(
@@ -201,15 +225,15 @@ fn render_in_parallel(
     api: &Arc<ir::Api>,
     module: &str,
     options: &ModuleOptions,
+    sections: &[emit::Section],
     threads: usize,
 ) -> Option<Result<Vec<String>>> {
     use std::sync::atomic::{AtomicUsize, Ordering};
-    // Smaller slices than threads, so that nobody idles at the end.
-    let sections = Arc::new(emit::sections(threads * 2));
+    let sections = Arc::new(sections.to_vec());
     // Biggest first, so that no thread is left with a big one at the end:
     // the client, the validation impls, the models, then the small ones.
     let rank = |section: &emit::Section| match section {
-        emit::Section::Client => 0,
+        emit::Section::Client { .. } => 0,
         emit::Section::Validation => 1,
         emit::Section::Models { .. } => 2,
         emit::Section::OperationTypes => 3,

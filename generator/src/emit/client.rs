@@ -14,8 +14,28 @@ use crate::ir::{
     SecurityScheme, StatusMatch, TypeRef,
 };
 
-pub fn emit_client(api: &Api) -> TokenStream {
+/// The methods of operations `part` (from 0) of `of` equal slices, in an
+/// `impl Client` block. Part 0 also has the `Client` type, its constructors
+/// and setters; the other parts' blocks are continued into it as text
+/// (`format::join_impl_parts`), so the file has one `impl Client`.
+pub fn emit_client(api: &Api, part: usize, of: usize) -> TokenStream {
     let validated = validated_types(api);
+    let count = api.operations.len();
+    let methods = api.operations[count * part / of..count * (part + 1) / of]
+        .iter()
+        .map(|op| operation_method(api, op, &validated));
+    if part > 0 {
+        let mut body = TokenStream::new();
+        body.extend(methods);
+        if body.is_empty() {
+            return body;
+        }
+        let body = Group::new(Delimiter::Brace, body);
+        return quote! {
+            #[allow(clippy::result_large_err)]
+            impl Client #body
+        };
+    }
     // Constants only for schemes some operation uses (the setters exist
     // for every scheme, so credentials can be set either way).
     let used = |scheme: &&SecurityScheme| {
@@ -104,11 +124,7 @@ pub fn emit_client(api: &Api) -> TokenStream {
         }
     };
     body.extend(setters);
-    body.extend(
-        api.operations
-            .iter()
-            .map(|op| operation_method(api, op, &validated)),
-    );
+    body.extend(methods);
     let body = Group::new(Delimiter::Brace, body);
     quote! {
         #[doc = #title]
@@ -120,12 +136,12 @@ pub fn emit_client(api: &Api) -> TokenStream {
 
         #default_impl
 
+        #(#scheme_consts)*
+
         // Errors keep the response's status, headers and body, which makes
         // them larger than clippy likes; boxing would cost every caller.
         #[allow(clippy::result_large_err)]
         impl Client #body
-
-        #(#scheme_consts)*
     }
 }
 

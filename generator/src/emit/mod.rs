@@ -54,8 +54,8 @@ pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/client_runtime.rs")
 pub enum Section {
     /// Imports and the runtime (embedded or imported).
     Prelude,
-    /// The `Client` and its methods.
-    Client,
+    /// Part `part` (from 0) of `of` slices of the `Client` and its methods.
+    Client { part: usize, of: usize },
     /// The per-operation enums and option structs.
     OperationTypes,
     /// Part `part` (from 0) of `of` equal slices of the models; the last
@@ -69,7 +69,9 @@ pub enum Section {
 /// `model_parts` slices (so that threads can share the work evenly).
 pub fn sections(model_parts: usize) -> Vec<Section> {
     let of = model_parts.max(1);
-    let mut sections = vec![Section::Prelude, Section::Client, Section::OperationTypes];
+    let mut sections = vec![Section::Prelude];
+    sections.extend((0..of).map(|part| Section::Client { part, of }));
+    sections.push(Section::OperationTypes);
     sections.extend((0..of).map(|part| Section::Models { part, of }));
     sections.push(Section::Validation);
     sections
@@ -113,7 +115,7 @@ pub fn emit_section(
                 #runtime_items
             }
         }
-        Section::Client => client::emit_client(api),
+        Section::Client { part, of } => client::emit_client(api, part, of),
         Section::OperationTypes => client::emit_operation_types(api),
         Section::Models { part, of } => {
             let count = api.types.len();
