@@ -114,27 +114,52 @@ fn generate_from_loaded(
     let started = std::time::Instant::now();
     let (api, mut lower_warnings) =
         lower::lower(loaded, module).map_err(|err| err.with_line(&loaded.text))?;
-    let lines = diagnostics::SpecLines::new(&loaded.text);
-    for warning in &mut lower_warnings {
-        warning.location.fill_line(&lines);
-    }
     timing("lower", started);
-    let mut warnings = loaded.warnings.clone();
-    warnings.extend(lower_warnings);
-    if options.deny_warnings && !warnings.is_empty() {
-        let list = warnings
+    // Finding each warning's line takes a scan of the spec text: done
+    // beside the emitting, unless the warnings stop the run.
+    let locate = |warnings: &mut Vec<Warning>| {
+        if !warnings.is_empty() {
+            let lines = diagnostics::SpecLines::new(&loaded.text);
+            for warning in warnings.iter_mut() {
+                warning.location.fill_line(&lines);
+            }
+        }
+    };
+    if options.deny_warnings && !(loaded.warnings.is_empty() && lower_warnings.is_empty()) {
+        locate(&mut lower_warnings);
+        let list = loaded
+            .warnings
             .iter()
+            .chain(&lower_warnings)
             .map(|w| format!("  {w}"))
             .collect::<Vec<_>>()
             .join("\n");
         return Err(Error::DeniedWarnings {
-            count: warnings.len(),
+            count: loaded.warnings.len() + lower_warnings.len(),
             list,
         });
     }
     let started = std::time::Instant::now();
     let api = Arc::new(api);
-    let sections = render_sections(&api, module, options)?;
+    let (sections, lower_warnings) = if lower_warnings.is_empty() {
+        (render_sections(&api, module, options), Ok(lower_warnings))
+    } else {
+        std::thread::scope(|scope| {
+            let located = scope.spawn(move || {
+                locate(&mut lower_warnings);
+                lower_warnings
+            });
+            let sections = render_sections(&api, module, options);
+            (sections, located.join())
+        })
+    };
+    let sections = sections?;
+    let lower_warnings = lower_warnings.map_err(|_| Error::InvalidOutput {
+        module: module.to_string(),
+        message: "internal error in the generator (please report it with the spec)".into(),
+    })?;
+    let mut warnings = loaded.warnings.clone();
+    warnings.extend(lower_warnings);
     timing("emit + format", started);
     let source = format::assemble(source_name, &sections);
     let features = emit::features(&api);

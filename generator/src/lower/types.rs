@@ -491,7 +491,11 @@ impl<'a> Lowerer<'a> {
         let mut fields = Vec::new();
         for (key, (property, at)) in parts.properties {
             let rust_name = scope.claim(&snake_ident(&key));
-            let hint = format!("{name}{}", pascal_ident(&key));
+            // Only an inline schema may need a name of its own.
+            let hint = match property {
+                ReferenceOr::Item(_) => format!("{name}{}", pascal_ident(&key)),
+                ReferenceOr::Reference { .. } => String::new(),
+            };
             let (inline, nullable) = match property {
                 ReferenceOr::Item(schema) => (Some(&**schema), self.is_nullable_schema(schema)),
                 ReferenceOr::Reference { reference } => (None, self.is_nullable_ref(reference)),
