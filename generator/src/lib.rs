@@ -33,6 +33,9 @@ pub struct ModuleOptions {
     pub deny_warnings: bool,
     /// Which serde traits the types derive.
     pub serde: SerdeDerives,
+    /// Threads to emit and format with; `None`: one per core for APIs past
+    /// a small size. The output is the same either way.
+    pub threads: Option<usize>,
 }
 
 impl Default for ModuleOptions {
@@ -42,6 +45,7 @@ impl Default for ModuleOptions {
             runtime: RuntimeLocation::Embedded,
             deny_warnings: false,
             serde: SerdeDerives::AsUsed,
+            threads: None,
         }
     }
 }
@@ -185,13 +189,19 @@ fn render_sections(
     options: &ModuleOptions,
 ) -> Result<Vec<String>> {
     let size = api.types.len() + api.operations.len();
-    let threads = if size < PARALLEL_THRESHOLD {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get())
+    let threads = match options.threads {
+        Some(threads) => threads.max(1),
+        None if size < PARALLEL_THRESHOLD => 1,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
     };
-    // Smaller slices than threads, so that nobody idles at the end.
-    let mut sections = emit::sections(if threads > 1 { threads * 2 } else { 1 });
+    // More slices than threads, so that nobody idles at the end; more of
+    // them for larger APIs, where a slice's fixed cost matters less.
+    let slices = match (threads, size) {
+        (1, _) => 1,
+        (_, 0..=300) => threads * 2,
+        _ => threads * 4,
+    };
+    let mut sections = emit::sections(slices);
     let mut texts = None;
     if threads > 1 {
         texts = render_in_parallel(api, module, options, &sections, threads);
@@ -360,6 +370,7 @@ pub struct Config {
     out_dir: Option<PathBuf>,
     deny_warnings: bool,
     serde: SerdeDerives,
+    threads: Option<usize>,
 }
 
 impl Config {
@@ -399,6 +410,13 @@ impl Config {
         self
     }
 
+    /// How many threads may emit a module (by default one per core for
+    /// large APIs; `1` keeps a build script to its own thread).
+    pub fn threads(&mut self, threads: usize) -> &mut Self {
+        self.threads = Some(threads);
+        self
+    }
+
     /// Generates every module, then writes them (only the changed ones).
     /// Inside a build script it also prints `cargo:rerun-if-changed` for
     /// each spec and `cargo:warning` for each warning.
@@ -428,6 +446,7 @@ impl Config {
                 runtime: RuntimeLocation::Embedded,
                 deny_warnings: self.deny_warnings,
                 serde: self.serde,
+                threads: self.threads,
             };
             let generated = generate_module(spec, &options)?;
             for warning in &generated.warnings {

@@ -164,6 +164,7 @@ fn generate(args: GenerateArgs) -> Result<ExitCode, Error> {
             runtime: RuntimeLocation::Embedded,
             deny_warnings: args.deny_warnings,
             serde: serde_derives(args.serde_both_ways),
+            threads: None,
         };
         let generated = generate_module(&args.spec, &options)?;
         print_warnings(&generated.warnings);
