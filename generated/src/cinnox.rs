@@ -115,7 +115,7 @@ impl Client {
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {
             200 => Ok(response.json()?),
-            400 => Err(response.json_error(CreateExternalContactError::BadRequest)),
+            400 => Err(response.json_error(ErrorBadRequest::BadRequest)),
             _ => Err(response.into_unexpected()),
         }
     }
@@ -161,7 +161,7 @@ impl Client {
         let response = self.core.execute(request).await?;
         match response.status.as_u16() {
             200 => Ok(response.json()?),
-            400 => Err(response.json_error(UpdateExternalContactError::BadRequest)),
+            400 => Err(response.json_error(ErrorBadRequest::BadRequest)),
             _ => Err(response.into_unexpected()),
         }
     }

@@ -790,7 +790,8 @@ fn response_arms(op: &Operation) -> TokenStream {
         StatusMatch::Range(_) => 1,
         StatusMatch::Default => 2,
     });
-    let error_name = type_ident(&op.error_type);
+    // The shared enum's own (shorter) name, where there is one: the same type.
+    let error_name = type_ident(op.error_shared.as_deref().unwrap_or(&op.error_type));
     let mut arms = Vec::new();
     for response in responses
         .iter()
