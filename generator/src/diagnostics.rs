@@ -80,6 +80,14 @@ impl Error {
         self
     }
 
+    /// A bug of the generator (a worker thread that died), for `module`.
+    pub fn internal(module: &str) -> Self {
+        Error::InvalidOutput {
+            module: module.to_string(),
+            message: "internal error in the generator (please report it with the spec)".into(),
+        }
+    }
+
     pub fn spec(
         file: &std::path::Path,
         pointer: impl Into<String>,

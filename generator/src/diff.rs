@@ -12,7 +12,9 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostics::{Result, line_of};
-use crate::ir::{Api, Field, Operation, Param, Presence, TypeDef, TypeKind, TypeRef, Usage};
+use crate::ir::{
+    Api, Field, Operation, Param, Presence, SecurityScheme, TypeDef, TypeKind, TypeRef, Usage,
+};
 
 /// One version of a spec: its IR and its text (for line numbers).
 pub struct Side {
@@ -642,41 +644,40 @@ impl Differ<'_> {
 
     fn credentials(&mut self) {
         let module = self.module().to_string();
-        for scheme in &self.old.api.security_schemes {
-            if !self
-                .new
-                .api
-                .security_schemes
-                .iter()
-                .any(|s| s.name == scheme.name && s.kind == scheme.kind)
-            {
+        let (old, new) = (
+            &self.old.api.security_schemes,
+            &self.new.api.security_schemes,
+        );
+        // A scheme that changed kind counts as removed and added.
+        let missing = |from: &[SecurityScheme], to: &[SecurityScheme]| -> Vec<SecurityScheme> {
+            from.iter()
+                .filter(|scheme| {
+                    !to.iter()
+                        .any(|s| s.name == scheme.name && s.kind == scheme.kind)
+                })
+                .cloned()
+                .collect()
+        };
+        let removed = missing(old, new);
+        let added = missing(new, old);
+        for (schemes, kind, what, breaking) in [
+            (
+                removed,
+                ChangeKind::Removed,
+                "removed or changed kind",
+                true,
+            ),
+            (added, ChangeKind::Added, "added", false),
+        ] {
+            for scheme in schemes {
                 let pointer = format!("#/components/securitySchemes/{}", escape(&scheme.name));
                 self.push(
-                    ChangeKind::Removed,
+                    kind,
                     "credential",
                     format!("{module}::Client::with_{}", scheme.rust_name),
                     &pointer,
-                    format!("security scheme `{}` removed or changed kind", scheme.name),
-                    true,
-                );
-            }
-        }
-        for scheme in &self.new.api.security_schemes {
-            if !self
-                .old
-                .api
-                .security_schemes
-                .iter()
-                .any(|s| s.name == scheme.name && s.kind == scheme.kind)
-            {
-                let pointer = format!("#/components/securitySchemes/{}", escape(&scheme.name));
-                self.push(
-                    ChangeKind::Added,
-                    "credential",
-                    format!("{module}::Client::with_{}", scheme.rust_name),
-                    &pointer,
-                    format!("security scheme `{}` added", scheme.name),
-                    false,
+                    format!("security scheme `{}` {what}", scheme.name),
+                    breaking,
                 );
             }
         }

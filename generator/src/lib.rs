@@ -158,10 +158,7 @@ fn generate_from_loaded(
         })
     };
     let sections = sections?;
-    let lower_warnings = lower_warnings.map_err(|_| Error::InvalidOutput {
-        module: module.to_string(),
-        message: "internal error in the generator (please report it with the spec)".into(),
-    })?;
+    let lower_warnings = lower_warnings.map_err(|_| Error::internal(module))?;
     let mut warnings = loaded.warnings.clone();
     warnings.extend(lower_warnings);
     timing("emit + format", started);
@@ -201,15 +198,12 @@ fn render_sections(
         (_, 0..=300) => threads * 2,
         _ => threads * 4,
     };
-    let mut sections = emit::sections(slices);
-    let mut texts = None;
-    if threads > 1 {
-        texts = render_in_parallel(api, module, options, &sections, threads);
-    }
-    if texts.is_none() {
-        sections = emit::sections(1);
-    }
-    let texts = match texts {
+    let sections = emit::sections(slices);
+    let parallel = (threads > 1)
+        .then(|| render_in_parallel(api, module, options, &sections, threads))
+        .flatten();
+    // Here when no thread could be started too: the same slices, one by one.
+    let texts = match parallel {
         Some(texts) => texts?,
         None => sections
             .iter()
@@ -323,15 +317,7 @@ fn render_in_parallel(
     Some(
         slots
             .into_iter()
-            .map(|slot| {
-                slot.unwrap_or_else(|| {
-                    Err(Error::InvalidOutput {
-                        module: module.to_string(),
-                        message: "internal error in the generator (please report it with the spec)"
-                            .into(),
-                    })
-                })
-            })
+            .map(|slot| slot.unwrap_or_else(|| Err(Error::internal(module))))
             .collect(),
     )
 }
