@@ -402,6 +402,10 @@ pub struct Usage {
     /// Reachable from a type that no operation uses (which may be used
     /// either way, so it and everything in it must encode and decode).
     pub unattached: std::collections::BTreeSet<String>,
+    /// Types with something to check before sending (a constraint of
+    /// their own or in a type they contain); only types that are encoded:
+    /// nothing validates what a server returns.
+    pub validated: std::collections::BTreeSet<String>,
 }
 
 impl Usage {
@@ -428,7 +432,48 @@ impl Usage {
                 );
             }
         }
+        usage.validated = usage.validated_types(api);
         usage
+    }
+
+    fn validated_types(&self, api: &Api) -> std::collections::BTreeSet<String> {
+        let refers_to = |ty: &TypeRef, set: &std::collections::BTreeSet<String>| {
+            let mut ty = ty;
+            loop {
+                match ty {
+                    TypeRef::Named(name) => return set.contains(name),
+                    TypeRef::Array(inner) | TypeRef::Map(inner) => ty = inner,
+                    _ => return false,
+                }
+            }
+        };
+        let mut set = std::collections::BTreeSet::new();
+        // Grows until no more type qualifies: one round per level of nesting.
+        loop {
+            let before = set.len();
+            for def in api.types.iter().filter(|d| self.encodes(&d.name)) {
+                if set.contains(&def.name) {
+                    continue;
+                }
+                let needs = match &def.kind {
+                    TypeKind::Struct(s) => {
+                        s.fields
+                            .iter()
+                            .any(|f| !f.constraints.is_empty() || refers_to(&f.ty, &set))
+                            || s.additional.as_ref().is_some_and(|t| refers_to(t, &set))
+                    }
+                    TypeKind::Union(u) => u.variants.iter().any(|v| refers_to(&v.ty, &set)),
+                    TypeKind::Alias(ty) => refers_to(ty, &set),
+                    TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => false,
+                };
+                if needs {
+                    set.insert(def.name.clone());
+                }
+            }
+            if set.len() == before {
+                return set;
+            }
+        }
     }
 
     /// Whether values of the type are encoded: sent, or possibly (unattached).

@@ -174,12 +174,16 @@ fn generate_from_loaded(
 }
 
 /// APIs below this size (types plus operations) are emitted on the calling
-/// thread: for them, starting threads costs more than it saves.
+/// thread alone: for them, starting a thread costs more than it saves.
 const PARALLEL_THRESHOLD: usize = 40;
 
+/// APIs from this size are cut into more slices per thread.
+const LARGE_API: usize = 300;
+
 /// Emits and formats every section of the module, in file order. Large
-/// APIs share the sections out to one thread per core (both stages are
-/// CPU-bound and the sections independent).
+/// APIs share the sections out between the calling thread and one more
+/// thread per further core (both stages are CPU-bound and the sections
+/// independent).
 fn render_sections(
     api: &Arc<ir::Api>,
     module: &str,
@@ -195,28 +199,39 @@ fn render_sections(
     // them for larger APIs, where a slice's fixed cost matters less.
     let slices = match (threads, size) {
         (1, _) => 1,
-        (_, 0..=300) => threads * 2,
+        (_, 0..LARGE_API) => threads * 2,
         _ => threads * 4,
     };
-    let sections = emit::sections(slices);
-    let parallel = (threads > 1)
-        .then(|| render_in_parallel(api, module, options, &sections, threads))
-        .flatten();
-    // Here when no thread could be started too: the same slices, one by one.
-    let texts = match parallel {
-        Some(texts) => texts?,
-        None => sections
-            .iter()
-            .map(|&section| {
-                let tokens = emit_section(api, module, options, section)?;
-                format::format_section(module, tokens)
-            })
-            .collect::<Result<Vec<String>>>()?,
-    };
+    let work = Arc::new(Work {
+        api: api.clone(),
+        module: module.to_string(),
+        options: options.clone(),
+        sections: emit::sections(api, slices),
+        next: std::sync::atomic::AtomicUsize::new(0),
+    });
+    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Result<String>)>();
+    // Helpers are detached, so that nobody waits for them to free their
+    // last syntax tree (a command-line run exits first). If none can be
+    // started, this thread does it all.
+    for _ in 1..threads.min(work.sections.len()) {
+        let (work, sender) = (work.clone(), sender.clone());
+        let _ = std::thread::Builder::new().spawn(move || work.run(&sender, drop));
+    }
+    work.run(&sender, drop);
+    drop(sender);
+    let mut texts: Vec<Option<Result<String>>> = (0..work.sections.len()).map(|_| None).collect();
+    for (i, text) in receiver.iter().take(work.sections.len()) {
+        texts[i] = Some(text);
+    }
+    // A section is missing only if a helper died (a bug).
+    let texts = texts
+        .into_iter()
+        .map(|text| text.unwrap_or_else(|| Err(Error::internal(module))))
+        .collect::<Result<Vec<String>>>()?;
     // The client's parts make one `impl Client` block again.
     let mut joined = Vec::new();
     let mut client_parts = Vec::new();
-    for (section, text) in sections.iter().zip(texts) {
+    for (section, text) in work.sections.iter().zip(texts) {
         if matches!(section, emit::Section::Client { .. }) {
             client_parts.push(text);
         } else {
@@ -224,12 +239,71 @@ fn render_sections(
                 joined.push(format::join_impl_parts(std::mem::take(&mut client_parts)));
             }
             joined.push(text);
+            if *section == emit::Section::Prelude && options.runtime == RuntimeLocation::Embedded {
+                joined.push(emit::embedded_runtime());
+            }
         }
     }
     if !client_parts.is_empty() {
         joined.push(format::join_impl_parts(client_parts));
     }
     Ok(joined)
+}
+
+/// The sections of one module, taken one at a time by whichever thread is
+/// free, biggest first, so that no thread is left with a big one at the
+/// end: the client, the validation impls, the models, then the small ones.
+struct Work {
+    api: Arc<ir::Api>,
+    module: String,
+    options: ModuleOptions,
+    sections: Vec<emit::Section>,
+    /// Position in `order()` of the next section to take.
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl Work {
+    fn order(&self) -> impl Iterator<Item = usize> + '_ {
+        let rank = |section: &emit::Section| match section {
+            emit::Section::Client { .. } => 0,
+            emit::Section::Validation => 1,
+            emit::Section::Models { .. } => 2,
+            emit::Section::OperationTypes => 3,
+            emit::Section::Prelude => 4,
+        };
+        (0..5).flat_map(move |r| {
+            (0..self.sections.len()).filter(move |&i| rank(&self.sections[i]) == r)
+        })
+    }
+
+    /// Renders sections until none is left, sending each text with its
+    /// index; each syntax tree goes to `done` after its text is sent.
+    fn run(
+        &self,
+        sender: &std::sync::mpsc::Sender<(usize, Result<String>)>,
+        mut done: impl FnMut(syn::File),
+    ) {
+        use std::sync::atomic::Ordering;
+        loop {
+            let taken = self.next.fetch_add(1, Ordering::Relaxed);
+            let Some(i) = self.order().nth(taken) else {
+                return;
+            };
+            let section = self.sections[i];
+            let started = std::time::Instant::now();
+            let parsed = emit_section(&self.api, &self.module, &self.options, section)
+                .and_then(|tokens| format::parse_section(&self.module, tokens));
+            let (text, tree) = match parsed {
+                Ok(file) => (Ok(format::print_section(&file)), Some(file)),
+                Err(err) => (Err(err), None),
+            };
+            timing(&format!("section {section:?}"), started);
+            if sender.send((i, text)).is_err() {
+                return;
+            }
+            tree.map(&mut done);
+        }
+    }
 }
 
 fn emit_section(
@@ -244,82 +318,6 @@ fn emit_section(
             message,
         }
     })
-}
-
-/// Renders the sections on `threads` detached threads taking work from a
-/// shared queue; `None` when no thread could be started. Each thread frees
-/// its syntax trees after handing over the text, so the caller does not
-/// wait for that (a command-line run exits first).
-fn render_in_parallel(
-    api: &Arc<ir::Api>,
-    module: &str,
-    options: &ModuleOptions,
-    sections: &[emit::Section],
-    threads: usize,
-) -> Option<Result<Vec<String>>> {
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let sections = Arc::new(sections.to_vec());
-    // Biggest first, so that no thread is left with a big one at the end:
-    // the client, the validation impls, the models, then the small ones.
-    let rank = |section: &emit::Section| match section {
-        emit::Section::Client { .. } => 0,
-        emit::Section::Validation => 1,
-        emit::Section::Models { .. } => 2,
-        emit::Section::OperationTypes => 3,
-        emit::Section::Prelude => 4,
-    };
-    let mut queue: Vec<usize> = (0..sections.len()).collect();
-    queue.sort_by_key(|&i| rank(&sections[i]));
-    let queue = Arc::new(queue);
-    let next = Arc::new(AtomicUsize::new(0));
-    let (sender, receiver) = std::sync::mpsc::channel::<(usize, Result<String>)>();
-    let mut started = 0;
-    for _ in 0..threads.min(sections.len()) {
-        let (api, sections, queue, next, sender) = (
-            api.clone(),
-            sections.clone(),
-            queue.clone(),
-            next.clone(),
-            sender.clone(),
-        );
-        let (module, options) = (module.to_string(), options.clone());
-        let worker = move || loop {
-            let Some(&i) = queue.get(next.fetch_add(1, Ordering::Relaxed)) else {
-                return;
-            };
-            let section = sections[i];
-            let started = std::time::Instant::now();
-            let parsed = emit_section(&api, &module, &options, section)
-                .and_then(|tokens| format::parse_section(&module, tokens));
-            let (text, tree) = match parsed {
-                Ok(file) => (Ok(format::print_section(&file)), Some(file)),
-                Err(err) => (Err(err), None),
-            };
-            timing(&format!("section {section:?}"), started);
-            if sender.send((i, text)).is_err() {
-                return;
-            }
-            drop(tree);
-        };
-        if std::thread::Builder::new().spawn(worker).is_ok() {
-            started += 1;
-        }
-    }
-    drop(sender);
-    if started == 0 {
-        return None;
-    }
-    let mut slots: Vec<Option<Result<String>>> = (0..sections.len()).map(|_| None).collect();
-    // Ends early only if a worker died (a bug): its section stays empty.
-    for (i, text) in receiver.iter().take(sections.len()) {
-        slots[i] = Some(text);
-    }
-    Some(
-        slots
-            .into_iter()
-            .map(|slot| slot.unwrap_or_else(|| Err(Error::internal(module))))
-            .collect(),
-    )
 }
 
 /// Frees a large value on a detached thread. Freeing the hundreds of

@@ -7,24 +7,24 @@ use proc_macro2::{Delimiter, Group, Literal, TokenStream};
 use quote::{format_ident, quote};
 
 use super::docs::doc_attrs;
-use super::validate::{checks_for, validated_types};
+use super::validate::checks_for;
 use super::{ident, is_copy, rust_type, type_ident};
 use crate::ir::{
     Api, MediaKind, Method, Operation, Param, ParamLocation, QueryStyle, Response, SecurityKind,
     SecurityScheme, StatusMatch, TypeRef,
 };
 
-/// The methods of operations `part` (from 0) of `of` equal slices, in an
-/// `impl Client` block. Part 0 also has the `Client` type, its constructors
-/// and setters; the other parts' blocks are continued into it as text
+/// The methods of the operations in `range`, in an `impl Client` block.
+/// The slice that starts at 0 also has the `Client` type, its constructors
+/// and setters; the other slices' blocks are continued into it as text
 /// (`format::join_impl_parts`), so the file has one `impl Client`.
-pub fn emit_client(api: &Api, part: usize, of: usize) -> TokenStream {
-    let validated = validated_types(api);
-    let count = api.operations.len();
-    let methods = api.operations[count * part / of..count * (part + 1) / of]
+pub fn emit_client(api: &Api, range: std::ops::Range<usize>) -> TokenStream {
+    let validated = &api.usage.validated;
+    let first = range.start == 0;
+    let methods = api.operations[range]
         .iter()
-        .map(|op| operation_method(api, op, &validated));
-    if part > 0 {
+        .map(|op| operation_method(api, op, validated));
+    if !first {
         let mut body = TokenStream::new();
         body.extend(methods);
         if body.is_empty() {
@@ -360,13 +360,14 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
             }
         }
     }
-    let arg_doc_text = if arg_docs.is_empty() {
-        String::new()
+    // The argument list is its own paragraph, after a blank doc line.
+    let arg_doc = if arg_docs.is_empty() {
+        TokenStream::new()
     } else {
-        format!("Arguments:\n{}", arg_docs.join("\n"))
+        let text = format!("Arguments:\n{}", arg_docs.join("\n"));
+        let list = doc_attrs([Some(text.as_str())]);
+        quote!(#[doc = ""] #list)
     };
-
-    let arg_doc = doc_attrs([Some(arg_doc_text.as_str())]);
 
     let validation = param_validation(op, validated);
     let validation = quote!(#(#option_bindings)* #validation);
@@ -401,7 +402,6 @@ fn operation_method(api: &Api, op: &Operation, validated: &BTreeSet<String>) -> 
 
     quote! {
         #doc
-        #[doc = ""]
         #arg_doc
         #deprecated
         pub async fn #method_name(&self, #(#args),*) -> Result<#success, runtime::Error<#error>> {

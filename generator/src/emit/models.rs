@@ -11,8 +11,8 @@ use crate::ir::{
 };
 use crate::lower::UNKNOWN_VARIANT;
 
-/// The type definitions with index in `range` (so that halves can be
-/// emitted in parallel); the `defaults` module comes with the last half.
+/// The type definitions with index in `range` (so that slices can be
+/// emitted in parallel); the `defaults` module comes with the last slice.
 pub fn emit_models(api: &Api, serde: SerdeDerives, range: std::ops::Range<usize>) -> TokenStream {
     let usage = &api.usage;
     let last = range.end >= api.types.len();
@@ -552,12 +552,11 @@ fn emit_union(def: &TypeDef, union: &Union, serde: SerdeTraits) -> TokenStream {
             }
         }
     });
-    let tag_doc = format!(" Selected by the `{tag}` property.");
+    let tag_doc = format!("Selected by the `{tag}` property.");
+    let doc = doc_attrs([def.doc.as_deref(), Some(tag_doc.as_str())]);
     let unknown_doc = format!(" A `{tag}` value this client does not know; kept as sent.");
     quote! {
         #doc
-        #[doc = ""]
-        #[doc = #tag_doc]
         #[derive(Clone, Debug, PartialEq)]
         #[non_exhaustive]
         pub enum #name {

@@ -9,35 +9,6 @@ use quote::quote;
 use super::{ident, type_ident};
 use crate::ir::{Api, Constraints, Presence, TypeKind, TypeRef};
 
-/// Names of the types that have something to check, directly or through
-/// the types they contain. Only types the client may send are checked:
-/// nothing validates what a server returns.
-pub fn validated_types(api: &Api) -> BTreeSet<String> {
-    let mut set = BTreeSet::new();
-    loop {
-        let before = set.len();
-        for def in api.types.iter().filter(|d| api.usage.encodes(&d.name)) {
-            let needs = match &def.kind {
-                TypeKind::Struct(s) => {
-                    s.fields
-                        .iter()
-                        .any(|f| !f.constraints.is_empty() || refers_to(&f.ty, &set))
-                        || s.additional.as_ref().is_some_and(|t| refers_to(t, &set))
-                }
-                TypeKind::Union(u) => u.variants.iter().any(|v| refers_to(&v.ty, &set)),
-                TypeKind::Alias(ty) => refers_to(ty, &set),
-                TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => false,
-            };
-            if needs {
-                set.insert(def.name.clone());
-            }
-        }
-        if set.len() == before {
-            return set;
-        }
-    }
-}
-
 fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
     match ty {
         TypeRef::Named(name) => set.contains(name),
@@ -47,7 +18,7 @@ fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
 }
 
 pub fn emit_validation(api: &Api) -> TokenStream {
-    let set = validated_types(api);
+    let set = &api.usage.validated;
     let impls = api.types.iter().filter(|d| set.contains(&d.name)).filter_map(|def| {
         let name = type_ident(&def.name);
         let uses_path;
@@ -58,12 +29,12 @@ pub fn emit_validation(api: &Api) -> TokenStream {
                     let wire = &field.wire_name;
                     // Only nested checks: the runtime's impls for `Option`,
                     // `Nullable`, `Box`, `Vec` and maps look inside.
-                    if field.constraints.is_empty() && refers_to(&field.ty, &set) {
+                    if field.constraints.is_empty() && refers_to(&field.ty, set) {
                         return quote! {
                             runtime::Validate::validate(&self.#member, &runtime::join_path(path, #wire))?;
                         };
                     }
-                    let inner = checks_for(&field.ty, &field.constraints, quote!(value), &quote!(&path), &set);
+                    let inner = checks_for(&field.ty, &field.constraints, quote!(value), &quote!(&path), set);
                     if inner.is_empty() {
                         return quote!();
                     }
@@ -81,19 +52,19 @@ pub fn emit_validation(api: &Api) -> TokenStream {
                         }
                     }
                 }).collect();
-                let additional = s.additional.as_ref().filter(|t| refers_to(t, &set)).map(|_| {
+                let additional = s.additional.as_ref().filter(|t| refers_to(t, set)).map(|_| {
                     quote! { runtime::Validate::validate(&self.additional_properties, path)?; }
                 });
                 uses_path = additional.is_some() || checks.iter().any(|c| !c.is_empty());
                 quote! { #(#checks)* #additional Ok(()) }
             }
             TypeKind::Union(u) => {
-                uses_path = u.variants.iter().any(|v| refers_to(&v.ty, &set));
+                uses_path = u.variants.iter().any(|v| refers_to(&v.ty, set));
                 let arms = u.variants.iter().map(|v| {
                     let variant = type_ident(&v.rust_name);
                     if v.ty == TypeRef::Unit {
                         quote!(Self::#variant => Ok(()),)
-                    } else if refers_to(&v.ty, &set) {
+                    } else if refers_to(&v.ty, set) {
                         quote!(Self::#variant(value) => runtime::Validate::validate(value, path),)
                     } else {
                         quote!(Self::#variant(_) => Ok(()),)

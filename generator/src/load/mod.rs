@@ -1,10 +1,14 @@
 //! Stage 1: read a spec file (YAML or JSON) into `openapiv3::OpenAPI`.
 //!
-//! Parsing goes through `serde_json::Value` first so that the version can be
-//! checked before the typed parse, and so that a type error can be reported
-//! with the JSON pointer where it happened.
+//! A scan of the document (`scan.rs`) finds what the typed parse cannot
+//! take as it is: the version, references that need inlining or resolving.
+//! A plain JSON 3.0 document is then decoded straight into `openapiv3`
+//! types; anything else (YAML, 3.1, such references, an error to locate)
+//! goes through a `serde_json::Value` tree, which is checked, rewritten
+//! and then decoded, so that a type error is reported with its JSON pointer.
 
 mod convert31;
+mod scan;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,12 +30,12 @@ pub struct LoadedSpec {
     pub nested_refs: BTreeMap<String, openapiv3::Schema>,
 }
 
-/// Reads and parses one spec file.
 /// Specs above this size are worth a second thread: their typed document
-/// is decoded beside the JSON tree, and both are freed off the main thread
-/// (see `crate::drop_later`).
+/// is decoded beside the scan of the text, and trees are freed off the
+/// main thread (see `crate::drop_later`).
 pub(crate) const LARGE_SPEC_BYTES: usize = 64 * 1024;
 
+/// Reads and parses one spec file.
 pub fn load(path: &Path) -> Result<LoadedSpec> {
     let bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -46,27 +50,48 @@ pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
 }
 
 fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
-    // A large JSON spec is also decoded straight into `openapiv3` types on a
-    // second thread while this one builds the JSON tree that the checks and
-    // rewrites below need; that decoding is used when nothing was rewritten.
+    if looks_like_json(bytes) {
+        if let Some(loaded) = parse_plain_json(path, bytes) {
+            return Ok(loaded);
+        }
+    }
+    parse_tree(path, bytes)
+}
+
+/// The fast path, for a JSON OpenAPI 3.0 document that needs no rewrite
+/// (most specs): a scan of the text for what would need one, and the typed
+/// decoding straight from the text, beside each other on two threads for a
+/// large spec. No `serde_json::Value` tree is built. `None` sends the
+/// document down the general path, which also locates any error.
+fn parse_plain_json(path: &Path, bytes: &[u8]) -> Option<LoadedSpec> {
+    let text = std::str::from_utf8(bytes).ok()?;
     std::thread::scope(|scope| {
-        let direct = (bytes.len() > LARGE_SPEC_BYTES && looks_like_json(bytes))
-            .then(|| scope.spawn(|| serde_json::from_slice::<openapiv3::OpenAPI>(bytes).ok()));
-        let direct = move || direct.and_then(|handle| handle.join().ok().flatten());
-        parse_tree(path, bytes, direct)
+        let typed = (bytes.len() > LARGE_SPEC_BYTES)
+            .then(|| scope.spawn(|| serde_json::from_str::<openapiv3::OpenAPI>(text).ok()));
+        let findings = scan::scan(&mut serde_json::Deserializer::from_str(text)).ok()?;
+        if !findings.is_plain_3_0() {
+            return None;
+        }
+        let openapi = match typed {
+            Some(handle) => handle.join().ok().flatten(),
+            None => serde_json::from_str(text).ok(),
+        }?;
+        Some(LoadedSpec {
+            path: path.to_path_buf(),
+            openapi,
+            warnings: Vec::new(),
+            text: text.to_string(),
+            nested_refs: BTreeMap::new(),
+        })
     })
 }
 
-fn parse_tree(
-    path: &Path,
-    bytes: &[u8],
-    direct: impl FnOnce() -> Option<openapiv3::OpenAPI>,
-) -> Result<LoadedSpec> {
+/// The general path: the document as a `serde_json::Value` tree, checked,
+/// rewritten where needed (3.1, foreign references), then typed.
+fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let mut value = parse_value(path, bytes)?;
     let mut warnings = Vec::new();
-    let mut rewritten = false;
     if check_version(path, &value)? == Version::V3_1 {
-        rewritten = true;
         let converted = convert31::convert(&mut value)
             .map_err(|(pointer, message)| Error::spec(path, pointer, message))?;
         warnings = converted
@@ -81,15 +106,12 @@ fn parse_tree(
             })
             .collect();
     }
-    rewritten |= inline_cross_kind_refs(&mut value);
-    let direct = direct().filter(|_| !rewritten);
+    let findings = scan::scan(&value).map_err(|err| Error::spec(path, "", err.to_string()))?;
+    inline_foreign_refs(&mut value, findings.foreign_refs);
     // The plain decoder is twice as fast as the path-tracking one, which
     // runs only to locate an error.
-    let openapi = match direct {
-        Some(openapi) => Ok(openapi),
-        None => openapiv3::OpenAPI::deserialize(&value)
-            .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value)),
-    };
+    let openapi = openapiv3::OpenAPI::deserialize(&value)
+        .or_else(|_| serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&value));
     let openapi = openapi.map_err(|err| {
         let (pointer, message) =
             refine(&value, path_to_pointer(err.path()), err.inner().to_string());
@@ -102,7 +124,11 @@ fn parse_tree(
             message: format!("not a valid OpenAPI 3.0 document here: {message}"),
         }
     })?;
-    let nested_refs = nested_schema_refs(&value);
+    // Inlining may have brought in more nested references.
+    let nested = scan::scan(&value)
+        .map_err(|err| Error::spec(path, "", err.to_string()))?
+        .nested_refs;
+    let nested_refs = nested_schema_refs(&value, nested);
     if bytes.len() > LARGE_SPEC_BYTES {
         crate::drop_later(value);
     }
@@ -122,70 +148,15 @@ fn parse_tree(
     })
 }
 
-/// A response, parameter or request body may `$ref` a component of another
-/// kind (say a response pointing into `requestBodies`) or a node anywhere
-/// in the document; `openapiv3` only follows its own kind, so such
-/// references are replaced by the node they point at. Returns whether any
-/// was.
-fn inline_cross_kind_refs(document: &mut serde_json::Value) -> bool {
-    fn collect(
-        value: &serde_json::Value,
-        pointer: &str,
-        expected: Option<&str>,
-        out: &mut Vec<(String, String, &'static str)>,
-    ) {
-        let Some(map) = value.as_object() else {
-            if let (Some(items), Some("parameters")) = (value.as_array(), expected) {
-                for (i, item) in items.iter().enumerate() {
-                    collect_item(item, &format!("{pointer}/{i}"), "parameters", out);
-                }
-            }
-            return;
-        };
-        for (key, child) in map {
-            let child_pointer = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
-            match key.as_str() {
-                "responses" if child.is_object() => {
-                    for (code, response) in child.as_object().into_iter().flatten() {
-                        let at = format!(
-                            "{child_pointer}/{}",
-                            code.replace('~', "~0").replace('/', "~1")
-                        );
-                        collect_item(response, &at, "responses", out);
-                        collect(response, &at, None, out);
-                    }
-                }
-                "parameters" if child.is_array() => {
-                    collect(child, &child_pointer, Some("parameters"), out)
-                }
-                "requestBody" => {
-                    collect_item(child, &child_pointer, "requestBodies", out);
-                    collect(child, &child_pointer, None, out);
-                }
-                // Schemas resolve their own references (see nested refs).
-                "schema" | "schemas" | "properties" | "items" | "allOf" | "oneOf" | "anyOf" => {}
-                _ => collect(child, &child_pointer, None, out),
-            }
-        }
-    }
-    fn collect_item(
-        item: &serde_json::Value,
-        pointer: &str,
-        kind: &'static str,
-        out: &mut Vec<(String, String, &'static str)>,
-    ) {
-        if let Some(reference) = item.get("$ref").and_then(|r| r.as_str()) {
-            if !reference.starts_with(&format!("#/components/{kind}/"))
-                || reference.matches('/').count() > 3
-            {
-                out.push((pointer.to_string(), reference.to_string(), kind));
-            }
-        }
-    }
-    let mut found = Vec::new();
-    collect(document, "", None, &mut found);
-    let rewritten = !found.is_empty();
+/// Replaces each response, parameter or request body that `$ref`s a
+/// component of another kind or a node elsewhere in the document (which
+/// `openapiv3` cannot follow) by the node it points at.
+fn inline_foreign_refs(
+    document: &mut serde_json::Value,
+    found: Vec<(String, String, &'static str)>,
+) {
     for (pointer, reference, kind) in found {
+        let pointer = pointer.trim_start_matches('#');
         // Follow chains of such references, a bounded number of steps.
         let mut target = document.pointer(reference.trim_start_matches('#')).cloned();
         for _ in 0..8 {
@@ -202,7 +173,7 @@ fn inline_cross_kind_refs(document: &mut serde_json::Value) -> bool {
                 _ => break,
             }
         }
-        if let (Some(mut target), Some(slot)) = (target, document.pointer_mut(&pointer)) {
+        if let (Some(mut target), Some(slot)) = (target, document.pointer_mut(pointer)) {
             // A response needs a description; a request body may lack one.
             if let (Some(object), "responses") = (target.as_object_mut(), kind) {
                 object
@@ -212,35 +183,17 @@ fn inline_cross_kind_refs(document: &mut serde_json::Value) -> bool {
             *slot = target;
         }
     }
-    rewritten
 }
 
-/// Finds `$ref`s that point inside a schema component and parses their
-/// targets, so lowering can resolve them like components.
-fn nested_schema_refs(document: &serde_json::Value) -> BTreeMap<String, openapiv3::Schema> {
-    fn walk<'v>(value: &'v serde_json::Value, found: &mut Vec<&'v str>) {
-        match value {
-            serde_json::Value::Object(map) => {
-                if let Some(serde_json::Value::String(reference)) = map.get("$ref") {
-                    // `#/components/<kind>/<name>` is a component; anything
-                    // deeper or elsewhere is a pointer into the document.
-                    let tokens: Vec<&str> = reference.trim_start_matches("#/").split('/').collect();
-                    let component = tokens.len() == 3 && tokens[0] == "components";
-                    if reference.starts_with("#/") && !component {
-                        found.push(reference);
-                    }
-                }
-                map.values().for_each(|v| walk(v, found));
-            }
-            serde_json::Value::Array(items) => items.iter().for_each(|v| walk(v, found)),
-            _ => {}
-        }
-    }
-    let mut found = Vec::new();
-    walk(document, &mut found);
+/// Parses the targets of `$ref`s that point inside a schema component, so
+/// lowering can resolve them like components.
+fn nested_schema_refs(
+    document: &serde_json::Value,
+    found: Vec<String>,
+) -> BTreeMap<String, openapiv3::Schema> {
     let mut nested = BTreeMap::new();
     for reference in found {
-        if nested.contains_key(reference) {
+        if nested.contains_key(&reference) {
             continue;
         }
         // Dangling ones are reported where they are used, with a pointer;
@@ -249,7 +202,7 @@ fn nested_schema_refs(document: &serde_json::Value) -> BTreeMap<String, openapiv
             continue;
         };
         if let Ok(schema) = serde_json::from_value::<openapiv3::Schema>(target.clone()) {
-            nested.insert(reference.to_string(), schema);
+            nested.insert(reference, schema);
         }
     }
     nested

@@ -1,0 +1,425 @@
+//! One pass over a spec document that finds what the typed parse cannot
+//! handle by itself: the version fields, `$ref`s that cross component kinds,
+//! and `$ref`s that point inside a component.
+//!
+//! It is a serde visitor, so it runs over any self-describing input: the
+//! raw JSON bytes (where it allocates almost nothing, which lets a plain
+//! 3.0 JSON spec skip building a `serde_json::Value` tree), or a tree that
+//! was built anyway (YAML, 3.1 rewrites).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+/// What the scan found.
+#[derive(Debug, Default)]
+pub struct Findings {
+    /// The top-level `openapi` field, when it is a string.
+    pub openapi: Option<String>,
+    /// Whether there is a top-level `swagger` field (a Swagger 2.0 document).
+    pub swagger: bool,
+    /// Responses, parameters and request bodies that `$ref` a component of
+    /// another kind, or a node elsewhere in the document; `openapiv3` only
+    /// follows references to its own kind, so these are inlined. Each is
+    /// (JSON pointer of the referring node, the reference, the component
+    /// kind expected there).
+    pub foreign_refs: Vec<(String, String, &'static str)>,
+    /// `$ref`s anywhere that point inside a component or elsewhere in the
+    /// document (such as `#/components/schemas/Tag/allOf/0`), in document
+    /// order, possibly repeated.
+    pub nested_refs: Vec<String>,
+}
+
+impl Findings {
+    /// Whether the typed document, parsed as it is, is all lowering needs:
+    /// an OpenAPI 3.0 document with no references to rewrite or resolve.
+    pub fn is_plain_3_0(&self) -> bool {
+        !self.swagger
+            && self
+                .openapi
+                .as_deref()
+                .is_some_and(|v| v.starts_with("3.0."))
+            && self.foreign_refs.is_empty()
+            && self.nested_refs.is_empty()
+    }
+}
+
+/// Scans a whole document.
+pub fn scan<'de, D: Deserializer<'de>>(document: D) -> Result<Findings, D::Error> {
+    let mut scanner = Scanner {
+        path: Vec::new(),
+        findings: Findings::default(),
+    };
+    Node {
+        scanner: &mut scanner,
+        context: Context::Walk,
+        ref_value: false,
+    }
+    .deserialize(document)?;
+    Ok(scanner.findings)
+}
+
+struct Scanner<'de> {
+    /// Keys and indices from the root to the node being visited.
+    path: Vec<Segment<'de>>,
+    findings: Findings,
+}
+
+enum Segment<'de> {
+    Key(Cow<'de, str>),
+    Index(usize),
+}
+
+impl Scanner<'_> {
+    fn pointer(&self) -> String {
+        let mut pointer = String::from("#");
+        for segment in &self.path {
+            pointer.push('/');
+            match segment {
+                Segment::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Segment::Index(index) => pointer.push_str(&index.to_string()),
+            }
+        }
+        pointer
+    }
+}
+
+/// Where a node sits, as far as foreign references are concerned. Schemas
+/// resolve their own references (nested refs), so their subtrees are not
+/// looked at for foreign ones, nor are arrays other than `parameters`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    /// Looking for `responses`, `parameters` and `requestBody` keys.
+    Walk,
+    /// The value of a `responses` key: each entry is a response.
+    Responses,
+    /// The value of a `parameters` key: each item is a parameter.
+    Parameters,
+    /// A response, parameter or request body: its own `$ref` is checked
+    /// against this component kind.
+    Item(&'static str, Inside),
+    /// Nothing here can be a foreign reference.
+    Off,
+}
+
+/// What to look for inside an [`Context::Item`] after its own `$ref`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inside {
+    Walk,
+    Off,
+}
+
+impl Context {
+    fn child(self, key: &str) -> Context {
+        match self {
+            Context::Walk | Context::Item(_, Inside::Walk) => match key {
+                "responses" => Context::Responses,
+                "parameters" => Context::Parameters,
+                "requestBody" => Context::Item("requestBodies", Inside::Walk),
+                "schema" | "schemas" | "properties" | "items" | "allOf" | "oneOf" | "anyOf" => {
+                    Context::Off
+                }
+                _ => Context::Walk,
+            },
+            Context::Responses => Context::Item("responses", Inside::Walk),
+            // `parameters` as a map (not a list) is walked like any object.
+            Context::Parameters => Context::Walk.child(key),
+            Context::Item(_, Inside::Off) | Context::Off => Context::Off,
+        }
+    }
+
+    fn element(self) -> Context {
+        match self {
+            Context::Parameters => Context::Item("parameters", Inside::Off),
+            _ => Context::Off,
+        }
+    }
+}
+
+/// One node of the document, visited with its context.
+struct Node<'s, 'de> {
+    scanner: &'s mut Scanner<'de>,
+    context: Context,
+    /// This node is the value of a `$ref` key.
+    ref_value: bool,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Node<'_, 'de> {
+    fn reference(self, reference: &str) {
+        if !self.ref_value {
+            return;
+        }
+        // The `$ref` key is the last path segment; the referring node is
+        // the object that holds it.
+        let tokens: Vec<&str> = reference.trim_start_matches("#/").split('/').collect();
+        let component = tokens.len() == 3 && tokens[0] == "components";
+        if reference.starts_with("#/") && !component {
+            self.scanner
+                .findings
+                .nested_refs
+                .push(reference.to_string());
+        }
+        if let Context::Item(kind, _) = self.context {
+            let own_kind = reference
+                .strip_prefix("#/components/")
+                .and_then(|rest| rest.strip_prefix(kind))
+                .is_some_and(|rest| rest.starts_with('/'));
+            if !own_kind || reference.matches('/').count() > 3 {
+                let holder = self.scanner.path.pop();
+                let pointer = self.scanner.pointer();
+                self.scanner.path.extend(holder);
+                self.scanner
+                    .findings
+                    .foreign_refs
+                    .push((pointer, reference.to_string(), kind));
+            }
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an OpenAPI document")
+    }
+
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
+        deserializer.deserialize_any(self)
+    }
+    fn visit_str<E>(self, value: &str) -> Result<(), E> {
+        self.reference(value);
+        Ok(())
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let context = self.context.element();
+        let mut index = 0usize;
+        loop {
+            self.scanner.path.push(Segment::Index(index));
+            let more = seq.next_element_seed(Node {
+                scanner: self.scanner,
+                context,
+                ref_value: false,
+            })?;
+            self.scanner.path.pop();
+            if more.is_none() {
+                return Ok(());
+            }
+            index += 1;
+        }
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let top = self.scanner.path.is_empty();
+        while let Some(key) = map.next_key_seed(Key)? {
+            if top && key == "openapi" {
+                self.scanner.findings.openapi = map.next_value::<VersionField>()?.0;
+                continue;
+            }
+            if top && key == "swagger" {
+                self.scanner.findings.swagger = true;
+            }
+            let context = self.context.child(&key);
+            let ref_value = key == "$ref";
+            self.scanner.path.push(Segment::Key(key));
+            map.next_value_seed(Node {
+                scanner: self.scanner,
+                context: if ref_value { self.context } else { context },
+                ref_value,
+            })?;
+            self.scanner.path.pop();
+        }
+        Ok(())
+    }
+}
+
+/// A map key, borrowed from the input where it has no escapes.
+struct Key;
+
+impl<'de> DeserializeSeed<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Self::Value, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Key {
+    type Value = Cow<'de, str>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, value: &'de str) -> Result<Self::Value, E> {
+        Ok(Cow::Borrowed(value))
+    }
+    fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_string()))
+    }
+    fn visit_string<E>(self, value: String) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value))
+    }
+    // YAML keys may be numbers or booleans (response codes such as `200`).
+    fn visit_bool<E>(self, value: bool) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_string()))
+    }
+    fn visit_i64<E>(self, value: i64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_string()))
+    }
+    fn visit_u64<E>(self, value: u64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_string()))
+    }
+    fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
+        Ok(Cow::Owned(value.to_string()))
+    }
+}
+
+/// The `openapi` field: its text when it is a string, `None` otherwise
+/// (the version check then reports it as missing).
+struct VersionField(Option<String>);
+
+impl<'de> serde::Deserialize<'de> for VersionField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Text;
+        impl<'de> Visitor<'de> for Text {
+            type Value = Option<String>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a version")
+            }
+            fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
+                Ok(Some(value.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                de::IgnoredAny.visit_map(map).map(|_| None)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+                de::IgnoredAny.visit_seq(seq).map(|_| None)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(None)
+            }
+        }
+        deserializer.deserialize_any(Text).map(VersionField)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scan_json(text: &str) -> Findings {
+        scan(&mut serde_json::Deserializer::from_str(text)).expect("scans")
+    }
+
+    #[test]
+    fn a_plain_document_needs_no_rewrite() {
+        let findings = scan_json(
+            r##"{"openapi": "3.0.3", "paths": {"/a": {"get": {
+                "parameters": [{"$ref": "#/components/parameters/P"}],
+                "requestBody": {"$ref": "#/components/requestBodies/B"},
+                "responses": {"200": {"$ref": "#/components/responses/R"}}}}},
+              "components": {"schemas": {"S": {"properties": {
+                "responses": {"$ref": "#/components/schemas/T"}}}}}}"##,
+        );
+        assert_eq!(findings.openapi.as_deref(), Some("3.0.3"));
+        assert!(findings.is_plain_3_0(), "{findings:?}");
+    }
+
+    #[test]
+    fn foreign_and_nested_references_are_found_with_their_pointers() {
+        let findings = scan_json(
+            r##"{"openapi": "3.0.3", "paths": {"/a~b/{id}": {
+                "parameters": [{"name": "x"}, {"$ref": "#/components/schemas/Id"}],
+                "put": {
+                  "requestBody": {"$ref": "#/components/responses/R"},
+                  "responses": {
+                    "200": {"$ref": "#/components/requestBodies/B"},
+                    "404": {"$ref": "#/components/responses/NotFound"}}}}},
+              "components": {"schemas": {
+                "S": {"allOf": [{"$ref": "#/components/schemas/T/allOf/0"}]},
+                "U": {"properties": {"requestBody": {"$ref": "#/components/schemas/V"}}}}}}"##,
+        );
+        assert_eq!(
+            findings.foreign_refs,
+            vec![
+                (
+                    "#/paths/~1a~0b~1{id}/parameters/1".to_string(),
+                    "#/components/schemas/Id".to_string(),
+                    "parameters"
+                ),
+                (
+                    "#/paths/~1a~0b~1{id}/put/requestBody".to_string(),
+                    "#/components/responses/R".to_string(),
+                    "requestBodies"
+                ),
+                (
+                    "#/paths/~1a~0b~1{id}/put/responses/200".to_string(),
+                    "#/components/requestBodies/B".to_string(),
+                    "responses"
+                ),
+            ]
+        );
+        assert_eq!(findings.nested_refs, vec!["#/components/schemas/T/allOf/0"]);
+        assert!(!findings.is_plain_3_0());
+    }
+
+    #[test]
+    fn versions_other_than_3_0_are_not_plain() {
+        assert!(!scan_json(r#"{"openapi": "3.1.0"}"#).is_plain_3_0());
+        assert!(!scan_json(r#"{"openapi": 3.0}"#).is_plain_3_0());
+        assert!(!scan_json(r#"{"swagger": "2.0"}"#).is_plain_3_0());
+        assert!(!scan_json(r#"{"info": {"openapi": "3.0.0"}}"#).is_plain_3_0());
+    }
+
+    #[test]
+    fn a_tree_scans_like_its_text() {
+        let text = r##"{"openapi": "3.0.0", "paths": {"/a": {"get": {
+            "responses": {"200": {"$ref": "#/paths/~1b/get/responses/200"}}}}}}"##;
+        let tree: serde_json::Value = serde_json::from_str(text).unwrap();
+        let from_tree = scan(&tree).unwrap();
+        let from_text = scan_json(text);
+        assert_eq!(from_tree.foreign_refs, from_text.foreign_refs);
+        assert_eq!(from_tree.nested_refs, from_text.nested_refs);
+        assert_eq!(from_tree.foreign_refs.len(), 1);
+    }
+}
