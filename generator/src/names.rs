@@ -47,9 +47,44 @@ fn words(raw: &str) -> String {
         .collect::<String>()
 }
 
+/// The words of a name with no uppercase letter and only ASCII: heck
+/// splits such a name at its separators alone and changes no letter, so
+/// it needs no case conversion (most wire names are like this, and heck's
+/// character-by-character Unicode case mapping is a noticeable share of
+/// lowering). `None` for any other name.
+fn lowercase_ascii_words(raw: &str) -> Option<impl Iterator<Item = &str>> {
+    raw.bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+        .then(|| {
+            raw.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|word| !word.is_empty())
+        })
+}
+
+fn to_snake(raw: &str) -> String {
+    match lowercase_ascii_words(raw) {
+        Some(words) => words.collect::<Vec<_>>().join("_"),
+        None => words(raw).to_snake_case(),
+    }
+}
+
+fn to_pascal(raw: &str) -> String {
+    match lowercase_ascii_words(raw) {
+        Some(words) => {
+            let mut out = String::with_capacity(raw.len());
+            for word in words {
+                out.push(word.as_bytes()[0].to_ascii_uppercase() as char);
+                out.push_str(&word[1..]);
+            }
+            out
+        }
+        None => words(raw).to_upper_camel_case(),
+    }
+}
+
 /// A snake_case identifier for fields, parameters and methods.
 pub fn snake_ident(raw: &str) -> String {
-    let mut name = words(raw).to_snake_case();
+    let mut name = to_snake(raw);
     if name.is_empty() {
         name = "value".to_string();
     }
@@ -69,7 +104,7 @@ pub fn needs_raw(ident: &str) -> bool {
 
 /// A PascalCase identifier for types and variants.
 pub fn pascal_ident(raw: &str) -> String {
-    let mut name = words(raw).to_upper_camel_case();
+    let mut name = to_pascal(raw);
     if name.is_empty() {
         name = "Value".to_string();
     }
@@ -146,6 +181,45 @@ mod tests {
         assert_eq!(type_ident("200Response"), "Type200response");
         assert_eq!(type_ident("Result"), "ResultModel");
         assert_eq!(pascal_ident(""), "Value");
+    }
+
+    /// The shortcut for lowercase ASCII names gives what heck gives.
+    #[test]
+    fn the_lowercase_shortcut_agrees_with_heck() {
+        let alphabet = ['a', 'z', '0', '9', '_', '-', '.', ' ', '@', '/', 'q'];
+        // Every string of up to 4 characters over the alphabet.
+        let mut names = vec![String::new()];
+        for _ in 0..4 {
+            let longer: Vec<String> = names
+                .iter()
+                .filter(|n| n.len() == names.last().map_or(0, |l| l.len()))
+                .flat_map(|n| alphabet.iter().map(move |c| format!("{n}{c}")))
+                .collect();
+            names.extend(longer);
+        }
+        names.extend(
+            [
+                "instance_id",
+                "x-rate-limit",
+                "a..b",
+                "v1_2",
+                "__x__",
+                "9lives",
+            ]
+            .map(String::from),
+        );
+        for name in &names {
+            assert!(lowercase_ascii_words(name).is_some());
+            assert_eq!(to_snake(name), words(name).to_snake_case(), "{name:?}");
+            assert_eq!(
+                to_pascal(name),
+                words(name).to_upper_camel_case(),
+                "{name:?}"
+            );
+        }
+        // Anything else goes to heck.
+        assert!(lowercase_ascii_words("firstName").is_none());
+        assert!(lowercase_ascii_words("héllo").is_none());
     }
 
     #[test]

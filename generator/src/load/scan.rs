@@ -10,6 +10,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// What the scan found.
@@ -45,25 +46,92 @@ impl Findings {
     }
 }
 
-/// Scans a whole document.
+/// Scans a whole document (a mapping).
 pub fn scan<'de, D: Deserializer<'de>>(document: D) -> Result<Findings, D::Error> {
-    let mut scanner = Scanner {
-        path: Vec::new(),
-        findings: Findings::default(),
-    };
-    Node {
-        scanner: &mut scanner,
-        context: Context::Walk,
-        ref_value: false,
-    }
-    .deserialize(document)?;
-    Ok(scanner.findings)
+    let mut findings = Findings::default();
+    document.deserialize_map(Document {
+        findings: &mut findings,
+    })?;
+    Ok(findings)
 }
 
-struct Scanner<'de> {
+/// Scans one top-level member of a document, adding to `findings`: the
+/// members of a document scanned one by one find what the whole does.
+pub fn scan_member<'de, D: Deserializer<'de>>(
+    key: &str,
+    value: D,
+    findings: &mut Findings,
+) -> Result<(), D::Error> {
+    Member {
+        key: Cow::Owned(key.to_string()),
+        findings,
+    }
+    .deserialize(value)
+}
+
+/// The top level of a document: a mapping of members.
+struct Document<'f> {
+    findings: &'f mut Findings,
+}
+
+impl<'de> Visitor<'de> for Document<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an OpenAPI document (a mapping)")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key_seed(Key)? {
+            map.next_value_seed(Member {
+                key,
+                findings: self.findings,
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// One top-level member: the version fields, or a subtree to walk.
+struct Member<'de, 'f> {
+    key: Cow<'de, str>,
+    findings: &'f mut Findings,
+}
+
+impl<'de> DeserializeSeed<'de> for Member<'de, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
+        if self.key == "openapi" {
+            self.findings.openapi = VersionField::deserialize(value)?.0;
+            return Ok(());
+        }
+        if self.key == "swagger" {
+            self.findings.swagger = true;
+        }
+        let ref_value = self.key == "$ref";
+        let context = if ref_value {
+            Context::Walk
+        } else {
+            Context::Walk.child(&self.key)
+        };
+        let mut scanner = Scanner {
+            path: vec![Segment::Key(self.key)],
+            findings: self.findings,
+        };
+        Node {
+            scanner: &mut scanner,
+            context,
+            ref_value,
+        }
+        .deserialize(value)
+    }
+}
+
+struct Scanner<'de, 'f> {
     /// Keys and indices from the root to the node being visited.
     path: Vec<Segment<'de>>,
-    findings: Findings,
+    findings: &'f mut Findings,
 }
 
 enum Segment<'de> {
@@ -71,7 +139,7 @@ enum Segment<'de> {
     Index(usize),
 }
 
-impl Scanner<'_> {
+impl Scanner<'_, '_> {
     fn pointer(&self) -> String {
         let mut pointer = String::from("#");
         for segment in &self.path {
@@ -138,14 +206,14 @@ impl Context {
 }
 
 /// One node of the document, visited with its context.
-struct Node<'s, 'de> {
-    scanner: &'s mut Scanner<'de>,
+struct Node<'s, 'de, 'f> {
+    scanner: &'s mut Scanner<'de, 'f>,
     context: Context,
     /// This node is the value of a `$ref` key.
     ref_value: bool,
 }
 
-impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
+impl<'de> DeserializeSeed<'de> for Node<'_, 'de, '_> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<(), D::Error> {
@@ -153,7 +221,7 @@ impl<'de> DeserializeSeed<'de> for Node<'_, 'de> {
     }
 }
 
-impl<'de> Node<'_, 'de> {
+impl Node<'_, '_, '_> {
     fn reference(self, reference: &str) {
         if !self.ref_value {
             return;
@@ -186,7 +254,7 @@ impl<'de> Node<'_, 'de> {
     }
 }
 
-impl<'de> Visitor<'de> for Node<'_, 'de> {
+impl<'de> Visitor<'de> for Node<'_, 'de, '_> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -238,15 +306,7 @@ impl<'de> Visitor<'de> for Node<'_, 'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let top = self.scanner.path.is_empty();
         while let Some(key) = map.next_key_seed(Key)? {
-            if top && key == "openapi" {
-                self.scanner.findings.openapi = map.next_value::<VersionField>()?.0;
-                continue;
-            }
-            if top && key == "swagger" {
-                self.scanner.findings.swagger = true;
-            }
             let context = self.context.child(&key);
             let ref_value = key == "$ref";
             self.scanner.path.push(Segment::Key(key));
