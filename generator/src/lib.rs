@@ -74,6 +74,8 @@ pub fn module_name_for(spec: &Path) -> String {
 /// Runs the whole pipeline on one spec file, in memory.
 pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<GeneratedModule> {
     let started = std::time::Instant::now();
+    let spec_bytes = std::fs::metadata(spec).map_or(0, |m| m.len() as usize);
+    let helpers = Helpers::start(options, spec_bytes);
     let loaded = load::load(spec)?;
     timing("load", started);
     let module = options
@@ -84,7 +86,7 @@ pub fn generate_module(spec: &Path, options: &ModuleOptions) -> Result<Generated
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let generated = generate_from_loaded(&source_name, &loaded, &module, options);
+    let generated = generate_from_loaded(&source_name, &loaded, &module, options, helpers);
     if loaded.text.len() > load::LARGE_SPEC_BYTES {
         drop_later(loaded);
     }
@@ -97,6 +99,7 @@ pub fn generate_from_bytes(
     bytes: &[u8],
     options: &ModuleOptions,
 ) -> Result<GeneratedModule> {
+    let helpers = Helpers::start(options, bytes.len());
     let loaded = load::parse(path, bytes)?;
     let module = options
         .module
@@ -106,7 +109,7 @@ pub fn generate_from_bytes(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    generate_from_loaded(&source_name, &loaded, &module, options)
+    generate_from_loaded(&source_name, &loaded, &module, options, helpers)
 }
 
 fn generate_from_loaded(
@@ -114,6 +117,7 @@ fn generate_from_loaded(
     loaded: &load::LoadedSpec,
     module: &str,
     options: &ModuleOptions,
+    helpers: Helpers,
 ) -> Result<GeneratedModule> {
     let started = std::time::Instant::now();
     let (api, mut lower_warnings) =
@@ -146,14 +150,17 @@ fn generate_from_loaded(
     let started = std::time::Instant::now();
     let api = Arc::new(api);
     let (sections, lower_warnings) = if lower_warnings.is_empty() {
-        (render_sections(&api, module, options), Ok(lower_warnings))
+        (
+            render_sections(&api, module, options, helpers),
+            Ok(lower_warnings),
+        )
     } else {
         std::thread::scope(|scope| {
             let located = scope.spawn(move || {
                 locate(&mut lower_warnings);
                 lower_warnings
             });
-            let sections = render_sections(&api, module, options);
+            let sections = render_sections(&api, module, options, helpers);
             (sections, located.join())
         })
     };
@@ -174,27 +181,68 @@ fn generate_from_loaded(
 }
 
 /// APIs below this size (types plus operations) are emitted on the calling
-/// thread alone: for them, starting a thread costs more than it saves.
-const PARALLEL_THRESHOLD: usize = 40;
+/// thread alone: for them, handing out work costs more than it saves.
+const PARALLEL_THRESHOLD: usize = 12;
+
+/// Specs below this size are not worth starting helper threads for.
+const HELPERS_FROM_SPEC_BYTES: usize = 8 * 1024;
 
 /// APIs from this size are cut into more slices per thread.
 const LARGE_API: usize = 300;
 
-/// Emits and formats every section of the module, in file order. Large
-/// APIs share the sections out between the calling thread and one more
-/// thread per further core (both stages are CPU-bound and the sections
-/// independent).
+/// Threads started at the beginning of a run, which wait for the sections
+/// to render. Starting a thread, and its first allocations, take a good
+/// part of a millisecond, a large share of a small API's run; started
+/// early, that overlaps loading and lowering. Dropped unused, they end.
+struct Helpers {
+    jobs: Vec<std::sync::mpsc::Sender<Job>>,
+}
+
+/// The sections to render, and where to send each text.
+type Job = (Arc<Work>, std::sync::mpsc::Sender<(usize, Result<String>)>);
+
+impl Helpers {
+    /// One helper per core but this one (or `options.threads - 1`), unless
+    /// the spec is too small to need any.
+    fn start(options: &ModuleOptions, spec_bytes: usize) -> Helpers {
+        let count = match options.threads {
+            Some(threads) => threads.max(1) - 1,
+            None if spec_bytes < HELPERS_FROM_SPEC_BYTES => 0,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()) - 1,
+        };
+        let mut jobs = Vec::with_capacity(count);
+        for _ in 0..count {
+            let (sender, receiver) = std::sync::mpsc::channel::<Job>();
+            // Detached, so that nobody waits for a helper to free its last
+            // syntax tree (a command-line run exits first).
+            let helper = move || {
+                if let Ok((work, results)) = receiver.recv() {
+                    work.run(&results, drop);
+                }
+            };
+            if std::thread::Builder::new().spawn(helper).is_ok() {
+                jobs.push(sender);
+            }
+        }
+        Helpers { jobs }
+    }
+}
+
+/// Emits and formats every section of the module, in file order. APIs past
+/// a small size share the sections out between the calling thread and the
+/// helpers (both stages are CPU-bound and the sections independent).
 fn render_sections(
     api: &Arc<ir::Api>,
     module: &str,
     options: &ModuleOptions,
+    helpers: Helpers,
 ) -> Result<Vec<String>> {
     let size = api.types.len() + api.operations.len();
-    let threads = match options.threads {
-        Some(threads) => threads.max(1),
-        None if size < PARALLEL_THRESHOLD => 1,
-        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    let helpers = match options.threads {
+        None if size < PARALLEL_THRESHOLD => Vec::new(),
+        _ => helpers.jobs,
     };
+    let threads = helpers.len() + 1;
     // More slices than threads, so that nobody idles at the end; more of
     // them for larger APIs, where a slice's fixed cost matters less.
     let slices = match (threads, size) {
@@ -210,12 +258,10 @@ fn render_sections(
         next: std::sync::atomic::AtomicUsize::new(0),
     });
     let (sender, receiver) = std::sync::mpsc::channel::<(usize, Result<String>)>();
-    // Helpers are detached, so that nobody waits for them to free their
-    // last syntax tree (a command-line run exits first). If none can be
-    // started, this thread does it all.
-    for _ in 1..threads.min(work.sections.len()) {
-        let (work, sender) = (work.clone(), sender.clone());
-        let _ = std::thread::Builder::new().spawn(move || work.run(&sender, drop));
+    // If no helper takes its job (none could be started, or one died
+    // before), this thread renders what is left.
+    for helper in helpers {
+        let _ = helper.send((work.clone(), sender.clone()));
     }
     work.run(&sender, drop);
     drop(sender);
