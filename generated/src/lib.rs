@@ -2,6 +2,7 @@
 // Do not edit by hand: change the spec and regenerate.
 
 //! API clients generated from OpenAPI specs: one module per spec, sharing [`runtime`].
+#[rustfmt::skip]
 pub mod runtime;
 /// CINNOX External Contact API (from `cinnox.yaml`).
 #[rustfmt::skip]

@@ -68,8 +68,9 @@ impl From<&str> for Secret {
 /// A field that is both optional and nullable: absent (leave unchanged), explicit null (clear),
 /// or a value.
 ///
-/// Generated fields carry `#[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]`
-/// so that `Absent` is omitted on output and a missing field deserializes to `Absent`.
+/// Generated fields carry
+/// `#[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]` so that
+/// `Absent` is omitted on output and a missing field deserializes to `Absent`.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Nullable<T> {
     /// The field is not present.
@@ -364,7 +365,9 @@ impl Body {
 }
 
 #[allow(clippy::result_large_err)] // see the note on `Error`
-fn object_pairs<T: Serialize + ?Sized, E>(value: &T) -> Result<Vec<(String, String)>, Error<E>> {
+fn object_pairs<T: Serialize + ?Sized, E>(
+    value: &T,
+) -> Result<Vec<(String, String)>, Error<E>> {
     let value = serde_json::to_value(value).map_err(|e| Error::Encode(e.to_string()))?;
     let serde_json::Value::Object(map) = value else {
         return Err(Error::Encode("a form body must be an object".to_owned()));
@@ -914,11 +917,12 @@ fn push_deep(query: &mut Vec<(String, String)>, name: String, value: &serde_json
 
 /// Appends query parameter `name` serialized per OpenAPI `style`/`explode`.
 ///
-/// `null` pushes nothing, and so do empty arrays and objects. Scalars push one pair. Arrays push
-/// one pair per item when exploded, else one pair joined by ',' / ' ' / '|' for
-/// form / spaceDelimited / pipeDelimited. Objects: exploded form pushes one pair per property,
-/// unexploded styles push `name=k1,v1,k2,v2` (with the style's delimiter), and deepObject pushes
-/// `name[k]=v` (nested: `name[k][k2]=v`). Null items and properties are skipped.
+/// `null` pushes nothing, and so do empty arrays and objects. Scalars push one pair.
+/// Arrays push one pair per item when exploded, else one pair joined by ',' / ' ' / '|'
+/// for form / spaceDelimited / pipeDelimited. Objects: exploded form pushes one pair per
+/// property, unexploded styles push `name=k1,v1,k2,v2` (with the style's delimiter), and
+/// deepObject pushes `name[k]=v` (nested: `name[k][k2]=v`). Null items and properties
+/// are skipped.
 #[allow(clippy::result_large_err)] // see the note on `Error`
 pub fn push_query<T: Serialize + ?Sized, E>(
     query: &mut Vec<(String, String)>,
@@ -1098,10 +1102,9 @@ impl ClientCore {
         if request.security.is_empty() {
             return Ok(auth);
         }
-        let satisfied = request
-            .security
-            .iter()
-            .find(|req| !req.is_empty() && req.iter().all(|s| self.credential_for(s).is_some()));
+        let satisfied = request.security.iter().find(|req| {
+            !req.is_empty() && req.iter().all(|s| self.credential_for(s).is_some())
+        });
         let Some(requirement) = satisfied else {
             if request.security.iter().any(|req| req.is_empty()) {
                 return Ok(auth);
@@ -1135,7 +1138,9 @@ impl ClientCore {
                         ApiKeyLocation::Query => {
                             auth.query.push((name.to_owned(), key.expose().to_owned()))
                         }
-                        ApiKeyLocation::Cookie => cookies.push(format!("{name}={}", key.expose())),
+                        ApiKeyLocation::Cookie => {
+                            cookies.push(format!("{name}={}", key.expose()))
+                        }
                     }
                 }
                 _ => {}
@@ -1214,7 +1219,7 @@ impl ClientCore {
                 Err(err) if may_retry && (err.is_connect() || err.is_timeout()) => {
                     policy.backoff(attempt)
                 }
-                // The URL may carry an apiKey in its query, so it must not reach error messages.
+                // The URL may carry an apiKey in its query: keep it out of error messages.
                 Err(err) => return Err(Error::Request(err.without_url())),
             };
             if !delay.is_zero() {

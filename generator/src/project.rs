@@ -113,6 +113,9 @@ fn lib_rs(package: &str, modules: &[(String, String)]) -> Result<String> {
         .collect();
     let tokens = quote! {
         #![doc = #crate_doc]
+        // Formatted four columns narrower than rustfmt's default, so that
+        // it also fits when embedded in a module (see its rustfmt.toml).
+        #[rustfmt::skip]
         pub mod runtime;
         #(#declarations)*
     };
