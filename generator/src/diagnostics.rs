@@ -3,6 +3,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// Escapes one token of a JSON pointer (`~` → `~0`, `/` → `~1`).
+pub fn pointer_token(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
 /// Where in a spec something was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {

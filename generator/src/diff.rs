@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::diagnostics::{Result, line_of};
+use crate::diagnostics::{Result, line_of, pointer_token};
 use crate::ir::{
     Api, Field, Operation, Param, Presence, SecurityScheme, TypeDef, TypeKind, TypeRef, Usage,
 };
@@ -455,7 +455,8 @@ impl Differ<'_> {
                     && self.new_usage.is_response_only(&after.name);
                 for (wire, f) in &old_fields {
                     if !new_fields.contains_key(wire) {
-                        let pointer = format!("{}/properties/{}", before.pointer, escape(wire));
+                        let pointer =
+                            format!("{}/properties/{}", before.pointer, pointer_token(wire));
                         self.push(
                             ChangeKind::Removed,
                             "field",
@@ -467,7 +468,7 @@ impl Differ<'_> {
                     }
                 }
                 for (wire, f) in &new_fields {
-                    let pointer = format!("{}/properties/{}", after.pointer, escape(wire));
+                    let pointer = format!("{}/properties/{}", after.pointer, pointer_token(wire));
                     let field_item = format!("{item}::{}", f.rust_name);
                     match old_fields.get(wire) {
                         None => {
@@ -670,7 +671,10 @@ impl Differ<'_> {
             (added, ChangeKind::Added, "added", false),
         ] {
             for scheme in schemes {
-                let pointer = format!("#/components/securitySchemes/{}", escape(&scheme.name));
+                let pointer = format!(
+                    "#/components/securitySchemes/{}",
+                    pointer_token(&scheme.name)
+                );
                 self.push(
                     kind,
                     "credential",
@@ -687,10 +691,6 @@ impl Differ<'_> {
 /// Items indexed by a key, so that both sides are matched the same way.
 fn by_key<'i, T, K: Ord>(items: &'i [T], key: impl Fn(&'i T) -> K) -> BTreeMap<K, &'i T> {
     items.iter().map(|item| (key(item), item)).collect()
-}
-
-fn escape(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
 }
 
 fn presence_word(presence: Presence) -> &'static str {

@@ -437,16 +437,6 @@ impl Usage {
     }
 
     fn validated_types(&self, api: &Api) -> std::collections::BTreeSet<String> {
-        let refers_to = |ty: &TypeRef, set: &std::collections::BTreeSet<String>| {
-            let mut ty = ty;
-            loop {
-                match ty {
-                    TypeRef::Named(name) => return set.contains(name),
-                    TypeRef::Array(inner) | TypeRef::Map(inner) => ty = inner,
-                    _ => return false,
-                }
-            }
-        };
         let mut set = std::collections::BTreeSet::new();
         // Grows until no more type qualifies: one round per level of nesting.
         loop {
@@ -490,6 +480,15 @@ impl Usage {
     /// build them, so they can gain fields without breaking anyone.
     pub fn is_response_only(&self, name: &str) -> bool {
         self.received.contains(name) && !self.sent.contains(name)
+    }
+}
+
+/// Whether `ty` is one of the named types in `set`, or an array or map of one.
+pub fn refers_to(ty: &TypeRef, set: &std::collections::BTreeSet<String>) -> bool {
+    match ty {
+        TypeRef::Named(name) => set.contains(name),
+        TypeRef::Array(inner) | TypeRef::Map(inner) => refers_to(inner, set),
+        _ => false,
     }
 }
 

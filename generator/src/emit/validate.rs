@@ -7,15 +7,7 @@ use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
 use super::{ident, type_ident};
-use crate::ir::{Api, Constraints, Presence, TypeKind, TypeRef};
-
-fn refers_to(ty: &TypeRef, set: &BTreeSet<String>) -> bool {
-    match ty {
-        TypeRef::Named(name) => set.contains(name),
-        TypeRef::Array(inner) | TypeRef::Map(inner) => refers_to(inner, set),
-        _ => false,
-    }
-}
+use crate::ir::{Api, Constraints, Presence, TypeKind, TypeRef, refers_to};
 
 pub fn emit_validation(api: &Api) -> TokenStream {
     let set = &api.usage.validated;

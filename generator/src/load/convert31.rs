@@ -6,6 +6,7 @@
 //! with a warning; keywords whose loss would change what a client may send
 //! (`$dynamicRef`, `prefixItems`, ...) are refused.
 
+use crate::diagnostics::pointer_token;
 use serde_json::{Map, Value};
 
 /// Keywords dropped with a warning: annotations or constraints the client
@@ -88,16 +89,12 @@ fn walk(
     match node {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
-                let child_pointer =
-                    format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let child_pointer = format!("{pointer}/{}", pointer_token(key));
                 let child_is_schema = is_schema_slot(pointer, key, schema);
                 if child_is_schema == Slot::Map {
                     if let Some(entries) = child.as_object_mut() {
                         for (name, entry) in entries.iter_mut() {
-                            let entry_pointer = format!(
-                                "{child_pointer}/{}",
-                                name.replace('~', "~0").replace('/', "~1")
-                            );
+                            let entry_pointer = format!("{child_pointer}/{}", pointer_token(name));
                             walk(entry, &entry_pointer, true, warnings)?;
                         }
                     }

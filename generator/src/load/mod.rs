@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Error, Location, Result, Warning};
+use crate::diagnostics::{Error, Location, Result, Warning, pointer_token};
 
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
@@ -173,7 +173,11 @@ fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             })
             .collect();
     }
-    let findings = scan::scan(&value).map_err(|err| Error::spec(path, "", err.to_string()))?;
+    let scan = |value: &serde_json::Value| {
+        scan::scan(value).map_err(|err| Error::spec(path, "", err.to_string()))
+    };
+    let findings = scan(&value)?;
+    let inlined = !findings.foreign_refs.is_empty();
     inline_foreign_refs(&mut value, findings.foreign_refs);
     // The plain decoder is twice as fast as the path-tracking one, which
     // runs only to locate an error.
@@ -191,10 +195,12 @@ fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
             message: format!("not a valid OpenAPI 3.0 document here: {message}"),
         }
     })?;
-    // Inlining may have brought in more nested references.
-    let nested = scan::scan(&value)
-        .map_err(|err| Error::spec(path, "", err.to_string()))?
-        .nested_refs;
+    // Inlined nodes may hold more references into components.
+    let nested = if inlined {
+        scan(&value)?.nested_refs
+    } else {
+        findings.nested_refs
+    };
     let nested_refs = nested_schema_refs(&value, nested);
     if bytes.len() > LARGE_SPEC_BYTES {
         crate::drop_later(value);
@@ -292,7 +298,7 @@ fn refine(document: &serde_json::Value, pointer: String, message: String) -> (St
                     .err()
                     .map(|err| {
                         let inner = path_to_pointer(err.path());
-                        let key = key.replace('~', "~0").replace('/', "~1");
+                        let key = pointer_token(key);
                         (
                             format!("{base}/{key}{}", &inner[1..]),
                             err.inner().to_string(),
@@ -403,7 +409,7 @@ fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
             Segment::Seq { index } => pointer.push_str(&format!("/{index}")),
             Segment::Map { key } => {
                 pointer.push('/');
-                pointer.push_str(&key.replace('~', "~0").replace('/', "~1"));
+                pointer.push_str(&pointer_token(key));
             }
             Segment::Enum { .. } | Segment::Unknown => {}
         }

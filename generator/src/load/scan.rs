@@ -11,7 +11,9 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use crate::diagnostics::pointer_token;
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 /// What the scan found.
 #[derive(Debug, Default)]
@@ -103,7 +105,10 @@ impl<'de> DeserializeSeed<'de> for Member<'de, '_> {
 
     fn deserialize<D: Deserializer<'de>>(self, value: D) -> Result<(), D::Error> {
         if self.key == "openapi" {
-            self.findings.openapi = VersionField::deserialize(value)?.0;
+            // Its text when it is a string; otherwise the version check
+            // reports it as missing.
+            let version = serde_json::Value::deserialize(value)?;
+            self.findings.openapi = version.as_str().map(str::to_string);
             return Ok(());
         }
         if self.key == "swagger" {
@@ -145,7 +150,7 @@ impl Scanner<'_, '_> {
         for segment in &self.path {
             pointer.push('/');
             match segment {
-                Segment::Key(key) => pointer.push_str(&key.replace('~', "~0").replace('/', "~1")),
+                Segment::Key(key) => pointer.push_str(&pointer_token(key)),
                 Segment::Index(index) => pointer.push_str(&index.to_string()),
             }
         }
@@ -359,47 +364,6 @@ impl<'de> Visitor<'de> for Key {
     }
     fn visit_f64<E>(self, value: f64) -> Result<Self::Value, E> {
         Ok(Cow::Owned(value.to_string()))
-    }
-}
-
-/// The `openapi` field: its text when it is a string, `None` otherwise
-/// (the version check then reports it as missing).
-struct VersionField(Option<String>);
-
-impl<'de> serde::Deserialize<'de> for VersionField {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Text;
-        impl<'de> Visitor<'de> for Text {
-            type Value = Option<String>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a version")
-            }
-            fn visit_str<E>(self, value: &str) -> Result<Self::Value, E> {
-                Ok(Some(value.to_string()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-                de::IgnoredAny.visit_map(map).map(|_| None)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
-                de::IgnoredAny.visit_seq(seq).map(|_| None)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-            fn visit_unit<E>(self) -> Result<Self::Value, E> {
-                Ok(None)
-            }
-        }
-        deserializer.deserialize_any(Text).map(VersionField)
     }
 }
 

@@ -153,8 +153,3 @@ fn unescape_pointer(token: &str) -> String {
     let decoded = percent_encoding::percent_decode_str(token).decode_utf8_lossy();
     decoded.replace("~1", "/").replace("~0", "~")
 }
-
-/// Escapes one JSON-pointer token.
-fn escape_pointer(token: &str) -> String {
-    token.replace('~', "~0").replace('/', "~1")
-}

@@ -6,9 +6,10 @@ use openapiv3::{
     StatusCode,
 };
 
+use super::Lowerer;
 use super::schema_view::SchemaView;
-use super::{Lowerer, escape_pointer};
 use crate::diagnostics::Result;
+use crate::diagnostics::pointer_token;
 use crate::ir::{
     Constraints, MediaKind, Method, Operation, Param, ParamLocation, QueryStyle, RequestBody,
     Response, SecurityKind, SecurityScheme, StatusMatch, TypeRef,
@@ -24,7 +25,7 @@ impl<'a> Lowerer<'a> {
         let mut scope = NameScope::default();
         let mut schemes = Vec::new();
         for (name, scheme) in &components.security_schemes {
-            let pointer = format!("#/components/securitySchemes/{}", escape_pointer(name));
+            let pointer = format!("#/components/securitySchemes/{}", pointer_token(name));
             let scheme = match scheme {
                 ReferenceOr::Item(scheme) => scheme,
                 ReferenceOr::Reference { .. } => {
@@ -107,7 +108,7 @@ impl<'a> Lowerer<'a> {
         }
         let mut operations = Vec::new();
         for (path, item) in doc.paths.iter() {
-            let item_pointer = format!("#/paths/{}", escape_pointer(path));
+            let item_pointer = format!("#/paths/{}", pointer_token(path));
             let item: &'a PathItem = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
@@ -423,7 +424,7 @@ impl<'a> Lowerer<'a> {
                 ),
             );
         }
-        Some((media, kind, format!("{pointer}/{}", escape_pointer(name))))
+        Some((media, kind, format!("{pointer}/{}", pointer_token(name))))
     }
 
     fn lower_responses(

@@ -3,9 +3,10 @@
 use indexmap::IndexMap;
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
+use super::Lowerer;
 use super::schema_view::SchemaView;
-use super::{Lowerer, escape_pointer};
 use crate::diagnostics::Result;
+use crate::diagnostics::pointer_token;
 use crate::ir::{
     Constraints, EnumValue, Field, FloatWidth, IntegerWidth, Presence, Struct, TypeDef, TypeKind,
     TypeRef, Union, UnionVariant,
@@ -80,7 +81,7 @@ impl<'a> Lowerer<'a> {
             return Ok(());
         };
         for (key, schema) in &components.schemas {
-            let pointer = format!("#/components/schemas/{}", escape_pointer(key));
+            let pointer = format!("#/components/schemas/{}", pointer_token(key));
             let name = self.component_names[key].clone();
             let index = self.push_placeholder(&name, &pointer);
             let kind = match schema {
@@ -391,7 +392,7 @@ impl<'a> Lowerer<'a> {
     ) {
         if let Some(properties) = view.properties {
             for (key, property) in properties {
-                let at = format!("{pointer}/properties/{}", escape_pointer(key));
+                let at = format!("{pointer}/properties/{}", pointer_token(key));
                 // A later allOf part refines an earlier one: last wins.
                 parts.properties.insert(key.clone(), (property, at));
             }
@@ -455,7 +456,7 @@ impl<'a> Lowerer<'a> {
                     let (schema, key) = self.resolve_schema_ref(reference, &at)?;
                     (
                         schema,
-                        format!("#/components/schemas/{}", escape_pointer(&key)),
+                        format!("#/components/schemas/{}", pointer_token(&key)),
                     )
                 }
             };
