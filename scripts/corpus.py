@@ -78,6 +78,11 @@ def log(msg: str) -> None:
 # ---------------------------------------------------------------- helpers
 
 
+def is_root_document(path: Path) -> bool:
+    head = path.read_text(encoding="utf-8", errors="replace")[:4096]
+    return re.search(r'^openapi\s*:|"openapi"\s*:', head, re.M) is not None
+
+
 def crate_name(spec: Path) -> str:
     """A Cargo package name for the spec: `c-` + the sanitized file stem."""
     stem = re.sub(r"[^a-z0-9]+", "-", spec.stem.lower()).strip("-")
@@ -236,10 +241,10 @@ def check_scratch(scratch: Path) -> None:
 
 def build_generator() -> Path:
     log("building openapi-rustgen (release)…")
-    r = run(["cargo", "build", "--release", "-p", "openapi-rustgen"], cwd=REPO)
+    r = run(["cargo", "build", "--release", "-p", "openapi-rustgen-cli"], cwd=REPO)
     if r.code != 0:
         sys.stderr.write(r.stderr)
-        sys.exit("corpus.py: cargo build --release -p openapi-rustgen failed")
+        sys.exit("corpus.py: cargo build --release -p openapi-rustgen-cli failed")
     meta = run(["cargo", "metadata", "--format-version", "1", "--no-deps"], cwd=REPO)
     target = Path(json.loads(meta.stdout)["target_directory"]) if meta.code == 0 \
         else REPO / "target"
@@ -300,7 +305,9 @@ def cargo_check(scratch: Path, res: Result, timeout: float) -> None:
     env = dict(os.environ)
     env["CARGO_TARGET_DIR"] = str(scratch / "target")
     env.setdefault("CARGO_TERM_COLOR", "never")
-    r = run(["cargo", "check", "-p", res.name, "--message-format=short", "--color=never"],
+    # clippy -D warnings: the generated code must be lint-clean, not only compile.
+    r = run(["cargo", "clippy", "-p", res.name, "--message-format=short", "--color=never",
+             "--", "-D", "warnings"],
             cwd=scratch, timeout=timeout, env=env)
     res.checked = True
     res.check_seconds = r.seconds
@@ -399,6 +406,12 @@ def main() -> int:
 
     specs = sorted(p for p in corpus.iterdir()
                    if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES)
+    # A folder is a multi-file spec: its root documents (top-level files
+    # with an `openapi` field) are generated, the rest is read through them.
+    for folder in sorted(p for p in corpus.iterdir() if p.is_dir()):
+        specs.extend(sorted(p for p in folder.iterdir()
+                            if p.is_file() and p.suffix.lower() in SPEC_SUFFIXES
+                            and is_root_document(p)))
     if args.only:
         specs = [p for p in specs if any(s in p.name for s in args.only)]
     if not specs:

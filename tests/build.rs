@@ -17,6 +17,8 @@ fn main() {
     for spec in specs {
         config.spec(spec);
     }
+    // A spec split over files.
+    config.spec_as(dir.join("multi_file/api.yaml"), "multi_file");
     config.generate().unwrap_or_else(|err| panic!("{err}"));
     // One fixture again with both serde traits on every type, so that round
     // trips through both directions can be tested (and the option compiles).

@@ -15,11 +15,14 @@ fixture!(composition);
 fixture!(containers_formats);
 fixture!(edge_cases);
 fixture!(enums);
+fixture!(hostile);
+fixture!(multi_file);
 fixture!(naming);
 fixture!(naming_both_ways);
 fixture!(nullable_defaults);
 fixture!(openapi31);
 fixture!(operations);
+fixture!(real_world);
 fixture!(refs);
 
 use serde_json::json;
@@ -335,19 +338,15 @@ mod operations_client {
             .expect(1)
             .mount(&server)
             .await;
-        let options = operations::GetItemsByItemIdOptions {
-            fields: Some(vec!["a".into(), "b".into()]),
-            tags: Some(vec!["x".into(), "y".into()]),
-            filter: Some(operations::GetItemsByItemIdFilter {
-                state: Some("open".into()),
-            }),
-            if_none_match: Some("etag".into()),
-            session: Some("abc".into()),
-            limit: Some(5),
-        };
         let item = client(&server)
             .with_bearer("tok")
-            .get_items_by_item_id(42, &options)
+            .get_items_by_item_id(42)
+            .fields(vec!["a".to_string(), "b".to_string()])
+            .tags(vec!["x".to_string(), "y".to_string()])
+            .filter(operations::GetItemsByItemIdFilter::new().state("open"))
+            .if_none_match("etag")
+            .session("abc")
+            .limit(5)
             .await
             .unwrap();
         assert_eq!(item.id, 42);
@@ -366,13 +365,8 @@ mod operations_client {
             .await;
         let err = client(&server)
             .with_bearer("tok")
-            .get_items_by_item_id(
-                1,
-                &operations::GetItemsByItemIdOptions {
-                    limit: Some(500),
-                    ..Default::default()
-                },
-            )
+            .get_items_by_item_id(1)
+            .limit(500)
             .await
             .unwrap_err();
         match err {
@@ -397,40 +391,30 @@ mod operations_client {
             .mount(&server)
             .await;
         let c = client(&server).with_bearer("tok");
-        let none = operations::GetItemsByItemIdOptions::default();
-        let call = |id| c.get_items_by_item_id(id, &none);
-        match call(1).await.unwrap_err() {
-            runtime::Error::Api {
-                status,
-                body: operations::GetItemsByItemIdError::NotFound(p),
-                ..
-            } => {
-                assert_eq!(status.as_u16(), 404);
-                assert_eq!(p.title.as_deref(), Some("nope"));
-            }
+        let call = |id| c.get_items_by_item_id(id);
+        let not_found = call(1).await.unwrap_err();
+        assert_eq!(not_found.status().map(|s| s.as_u16()), Some(404));
+        match not_found.into_api_body() {
+            Some(operations::ApiError::NotFound(p)) => assert_eq!(p.title.as_deref(), Some("nope")),
             other => panic!("{other:?}"),
         }
         assert!(matches!(
-            call(2).await.unwrap_err(),
-            runtime::Error::Api {
-                body: operations::GetItemsByItemIdError::Status5xx(()),
-                ..
-            }
+            call(2).await.unwrap_err().api_body(),
+            Some(operations::ApiError::Status5xx(()))
         ));
-        assert!(matches!(
-            call(3).await.unwrap_err(),
-            runtime::Error::Api {
-                body: operations::GetItemsByItemIdError::Default(_),
-                ..
+        match call(3).await.unwrap_err().into_api_body() {
+            Some(operations::ApiError::Default(p)) => {
+                assert_eq!(p.title.as_deref(), Some("teapot"))
             }
-        ));
+            other => panic!("{other:?}"),
+        }
     }
 
     #[tokio::test]
     async fn operations_with_the_same_errors_share_one_enum() {
-        // The per-operation names stay, as aliases of one enum.
-        fn same(error: operations::GetItemsByItemIdError) -> operations::GetItemHistoryError {
-            error
+        // Both operations' errors are `runtime::Error<ApiError>`.
+        fn same(error: runtime::Error<operations::ApiError>) -> Option<operations::ApiError> {
+            error.into_api_body()
         }
         let server = MockServer::start().await;
         Mock::given(method("GET"))
@@ -439,20 +423,12 @@ mod operations_client {
             .mount(&server)
             .await;
         let c = client(&server).with_bearer("tok");
-        match c.get_item_history(1).await.unwrap_err() {
-            runtime::Error::Api {
-                body: operations::GetItemHistoryError::NotFound(p),
-                ..
-            } => {
-                assert_eq!(p.title.as_deref(), Some("gone"));
-                let shared = same(operations::ErrorNotFoundOr5xxOrDefault::NotFound(p));
-                assert!(matches!(
-                    shared,
-                    operations::GetItemHistoryError::NotFound(_)
-                ));
-            }
+        match same(c.get_item_history(1).await.unwrap_err()) {
+            Some(operations::ApiError::NotFound(p)) => assert_eq!(p.title.as_deref(), Some("gone")),
             other => panic!("{other:?}"),
         }
+        // A 404 without a body does not decode: an error, but not `Api`.
+        assert!(same(c.get_items_by_item_id(1).await.unwrap_err()).is_none());
     }
 
     #[tokio::test]
@@ -476,13 +452,13 @@ mod operations_client {
         client(&server).delete_item(9).await.unwrap();
         // Without any credential the alternatives cannot be met.
         let missing = client(&server)
-            .create_item(&operations::CreateItemRequest { name: "box".into() })
+            .create_item(operations::CreateItemRequest::new("box"))
             .await
             .unwrap_err();
         assert!(matches!(missing, runtime::Error::MissingCredentials { .. }));
         let created = client(&server)
             .with_api_key("k")
-            .create_item(&operations::CreateItemRequest { name: "box".into() })
+            .create_item(operations::CreateItemRequest::new("box"))
             .await
             .unwrap();
         assert!(
@@ -523,17 +499,16 @@ mod operations_client {
             .mount(&server)
             .await;
         let c = client(&server).with_bearer("tok");
-        assert_eq!(c.render(Some("# hi")).await.unwrap(), "<h1>hi</h1>");
+        assert_eq!(c.render().body("# hi").await.unwrap(), "<h1>hi</h1>");
         let bytes = c
             .upload(runtime::Bytes::from_static(&[1, 2]))
             .await
             .unwrap();
         assert_eq!(&bytes[..], &[0, 255]);
-        c.upload_avatar(&operations::UploadAvatarRequest {
-            picture: runtime::Bytes::from_static(b"\x89PNG"),
-            caption: Some("me".into()),
-            size: None,
-        })
+        c.upload_avatar(
+            operations::UploadAvatarRequest::new(runtime::Bytes::from_static(b"\x89PNG"))
+                .caption("me"),
+        )
         .await
         .unwrap();
         let requests = server.received_requests().await.unwrap();
@@ -554,12 +529,9 @@ mod operations_client {
             !text.contains("name=\"size\""),
             "absent fields send no part: {text}"
         );
-        c.submit_form(&operations::SubmitFormRequest {
-            a: Some("x y&z".into()),
-            b: Some(2),
-        })
-        .await
-        .unwrap();
+        c.submit_form(operations::SubmitFormRequest::new().a("x y&z").b(2))
+            .await
+            .unwrap();
     }
 }
 
@@ -581,6 +553,12 @@ fn openapi_3_1_common_subset() {
         serde_json::to_value(&patch).unwrap(),
         json!({"title": null})
     );
+    // `additionalProperties: false` leaves no catch-all map field: the
+    // literal names every field there is.
+    let closed = openapi31::Closed {
+        id: Some("c".into()),
+    };
+    assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"id": "c"}));
     use openapi31::runtime::Validate;
     // The numeric `exclusiveMaximum: 5` of 3.1 became `maximum: 5` + exclusive
     // (checked on what the client sends: `Note` is only received).
@@ -635,8 +613,221 @@ async fn edge_cases_still_make_a_usable_client() {
     let client = Client::with_base_url(server.uri());
     // The unusable `ghost` path parameter and `Bad Header` were left out;
     // the duplicate operationId got a suffix.
-    client.dup(Some("me")).await.unwrap();
+    client.dup().self_("me").await.unwrap();
     client.dup_2().await.unwrap();
     let model: ClientModel = serde_json::from_value(json!({"x": "2"})).unwrap();
     assert_eq!(model.x, Some(ClientModelX::V2));
+}
+
+#[tokio::test]
+async fn real_world_classes_send_what_the_spec_says() {
+    use real_world::{Client, Legacy, ListNotesPaging, Name, runtime};
+    use wiremock::matchers::{body_string, header, method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    // A matrix-style exploded array path parameter.
+    Mock::given(method("GET"))
+        .and(path("/notes/;ids=a;ids=b"))
+        .and(query_param("paging[page]", "2"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A `text/plain` body with a binary schema is sent as bytes.
+    Mock::given(method("PUT"))
+        .and(path("/raw"))
+        .and(header("content-type", "text/plain"))
+        .and(body_string("raw\u{0}bytes"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    client
+        .list_notes(vec!["a".to_string(), "b".to_string()])
+        .paging(ListNotesPaging {
+            page: Some(2),
+            per_page: None,
+        })
+        .await
+        .unwrap();
+    client.put_raw(b"raw\0bytes".to_vec()).await.unwrap();
+    // The constraints inside an optional object query parameter are checked.
+    let err = client
+        .list_notes(vec!["a".to_string()])
+        .paging(ListNotesPaging {
+            page: Some(0),
+            per_page: None,
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, runtime::Error::Validation(_)), "{err}");
+    // A constrained alias is a type that checks.
+    assert!("abc".parse::<Name>().is_ok());
+    assert!("ABC".parse::<Name>().is_err());
+    assert!(Name::try_from("x".repeat(64)).is_err());
+    // Setting a deprecated field warns users (not the generated code).
+    Mock::given(method("POST"))
+        .and(path("/legacy"))
+        .and(wiremock::matchers::body_json(
+            serde_json::json!({"name": "ok"}),
+        ))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let legacy = Legacy::new().name("ok".parse::<Name>().unwrap());
+    client.post_legacy(legacy).await.unwrap();
+    // An `image/png` body is bytes, whatever its schema says.
+    Mock::given(method("GET"))
+        .and(path("/widget.png"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(vec![0x89, b'P', 0xff], "image/png"))
+        .mount(&server)
+        .await;
+    let png: runtime::Bytes = client.get_widget().await.unwrap();
+    assert_eq!(&png[..], &[0x89, b'P', 0xff]);
+    // An operation named like its body schema: the builder yields the name.
+    Mock::given(method("POST"))
+        .and(path("/tickets"))
+        .and(wiremock::matchers::body_json(
+            serde_json::json!({"count": 2}),
+        ))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"grid": [[[[[[[[["x"]]]]]]]]]})),
+        )
+        .mount(&server)
+        .await;
+    let call: real_world::builder::BuyTicketsCall<'_> =
+        client.buy_tickets(real_world::BuyTickets { count: Some(2) });
+    let bought = call.await.unwrap();
+    let grid = bought.grid.unwrap();
+    assert_eq!(grid[0][0][0][0][0][0][0][0][0], "x");
+    // A placeholder twice in the path: one argument, filled in both places.
+    Mock::given(method("GET"))
+        .and(path("/accounts/a1/members/a1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client.get_self_membership("a1").await.unwrap();
+}
+
+#[tokio::test]
+async fn a_multi_file_spec_makes_one_working_client() {
+    use multi_file::{Client, Owner, Pet, runtime};
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/pets"))
+        .and(query_param("limit", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "1", "name": "Rex", "owner": {"name": "Ann", "favourite": {"id": "2", "name": "Tom"}},
+             "friends": [{"id": "3", "name": "Kit"}], "tags": [{"label": "good"}]}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    let pets: Vec<Pet> = client.list_pets().limit(2).await.unwrap();
+    let owner: &Owner = pets[0].owner.as_deref().unwrap();
+    assert_eq!(
+        owner.favourite.as_ref().map(|p| p.name.as_str()),
+        Some("Tom")
+    );
+    assert_eq!(pets[0].friends.as_ref().unwrap()[0].name, "Kit");
+    // The parameter's constraint, from `common/params.yaml`, is checked.
+    let err = client.list_pets().limit(500).await.unwrap_err();
+    assert!(matches!(err, runtime::Error::Validation(_)), "{err}");
+}
+
+#[test]
+fn hostile_spec_text_stays_text() {
+    // The module compiled (it is included above); its source must hold no
+    // code block rustdoc would run, and none of the characters removed.
+    let source = include_str!(concat!(env!("OUT_DIR"), "/hostile.rs"));
+    let mut open = false;
+    for line in source.lines() {
+        let doc = line.trim_start();
+        let Some(text) = doc.strip_prefix("///").or_else(|| doc.strip_prefix("//!")) else {
+            continue;
+        };
+        let text = text.trim();
+        if text.starts_with("```") || text.starts_with("~~~") {
+            assert!(
+                open || text == "```text",
+                "a code block that is not `text`: {line}"
+            );
+            open = !open;
+        }
+        assert!(!text.starts_with("<pre"), "raw <pre>: {line}");
+    }
+    assert!(!open, "an unclosed code block");
+    assert!(!source.contains('\r'), "a bare CR");
+    assert!(
+        !source.contains('\u{202e}') && !source.contains('\u{2066}'),
+        "a bidi control"
+    );
+    // The enum value with a bidi control is still matched on the wire.
+    let mood: hostile::ItemMood = serde_json::from_value(json!("an\u{202e}evil")).unwrap();
+    assert_eq!(mood.as_str(), "an\u{202e}evil");
+    assert!(!matches!(mood, hostile::ItemMood::Unrecognized(_)));
+    // Server variables are substituted, and can be set.
+    assert_eq!(
+        hostile::Client::DEFAULT_BASE_URL,
+        "https://eu.example.com/v1"
+    );
+    assert_eq!(
+        hostile::Client::server_url("us", "v2"),
+        "https://us.example.com/v2"
+    );
+}
+
+#[tokio::test]
+async fn hostile_values_cannot_change_the_request() {
+    use hostile::{Client, runtime};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/items/1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({})))
+        .mount(&server)
+        .await;
+    // An API key a cookie cannot carry is refused (encoding it would send
+    // another key), without sending.
+    let refused = Client::with_base_url(server.uri()).with_key("k; admin=true");
+    let err = refused.get_item("1").await.unwrap_err();
+    assert!(matches!(err, runtime::Error::InvalidRequest(_)), "{err}");
+    assert!(!err.to_string().contains("admin"), "{err}");
+    let client = Client::with_base_url(server.uri()).with_key("k");
+    client
+        .get_item("1")
+        .session("abc; admin=true")
+        .await
+        .unwrap();
+    let requests = server.received_requests().await.unwrap();
+    let cookie = requests[0]
+        .headers
+        .get("cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
+    // One cookie per value: `;` and spaces are percent-encoded (RFC 6265).
+    let names: Vec<&str> = cookie
+        .split("; ")
+        .map(|c| c.split('=').next().unwrap())
+        .collect();
+    assert_eq!(names, ["session", "token"], "{cookie}");
+    assert!(cookie.starts_with("session=abc%3B%20admin"), "{cookie}");
+    // Header values that would split the header or that are not ASCII are
+    // refused before anything is sent, without echoing the value.
+    for bad in ["a\r\nX-Admin: 1", "ünï"] {
+        let err = client.get_item("1").x_trace(bad).await.unwrap_err();
+        assert!(matches!(err, runtime::Error::InvalidRequest(_)), "{err}");
+        assert!(!err.to_string().contains(bad), "{err}");
+    }
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }

@@ -8,6 +8,17 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// Decodes one token of a JSON pointer (`~1` → `/`, `~0` → `~`).
+pub fn unescape_token(token: &str) -> String {
+    token.replace("~1", "/").replace("~0", "~")
+}
+
+/// Decodes one token of a JSON pointer written in a `$ref`'s URI fragment:
+/// percent-escapes first, then the pointer escapes.
+pub fn fragment_token(token: &str) -> String {
+    unescape_token(&percent_encoding::percent_decode_str(token).decode_utf8_lossy())
+}
+
 /// Where in a spec something was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {
@@ -31,6 +42,19 @@ impl Location {
     }
 }
 
+/// As JSON: `{file, line, column, pointer}` (`null` where unknown).
+impl serde::Serialize for Location {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = serializer.serialize_struct("Location", 4)?;
+        out.serialize_field("file", &self.file.display().to_string())?;
+        out.serialize_field("line", &self.line_col.map(|(line, _)| line))?;
+        out.serialize_field("column", &self.line_col.map(|(_, column)| column))?;
+        out.serialize_field("pointer", &self.pointer)?;
+        out.end()
+    }
+}
+
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.file.display())?;
@@ -51,6 +75,14 @@ pub struct Warning {
     pub message: String,
 }
 
+impl Warning {
+    /// The warning without its `warning:` prefix (for `cargo:warning=`,
+    /// which adds its own).
+    pub fn without_prefix(&self) -> String {
+        format!("{}: {}", self.location, self.message)
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "warning: {}: {}", self.location, self.message)
@@ -60,8 +92,14 @@ impl fmt::Display for Warning {
 /// Everything that can stop generation.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{path}: cannot read: {source}")]
+    #[error("error: {}: cannot read: {source}", path.display())]
     Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("error: {}: cannot write: {source}", path.display())]
+    Write {
         path: PathBuf,
         #[source]
         source: std::io::Error,
@@ -74,6 +112,8 @@ pub enum Error {
     InvalidOutput { module: String, message: String },
     #[error("error: {0}")]
     Usage(String),
+    #[error("error: internal error in the generator ({0}); please report it with the spec")]
+    Internal(String),
 }
 
 impl Error {
@@ -85,12 +125,9 @@ impl Error {
         self
     }
 
-    /// A bug of the generator (a worker thread that died), for `module`.
-    pub fn internal(module: &str) -> Self {
-        Error::InvalidOutput {
-            module: module.to_string(),
-            message: "internal error in the generator (please report it with the spec)".into(),
-        }
+    /// A bug of the generator: what went wrong, for the report.
+    pub fn internal(what: &str) -> Self {
+        Error::Internal(what.to_string())
     }
 
     pub fn spec(
@@ -136,7 +173,7 @@ impl<'t> SpecLines<'t> {
             .trim_start_matches('#')
             .split('/')
             .filter(|t| !t.is_empty())
-            .map(|t| t.replace("~1", "/").replace("~0", "~"))
+            .map(unescape_token)
             .collect();
         let mut found: Option<usize> = None;
         let (mut start, mut end) = (0usize, lines.len());

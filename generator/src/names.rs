@@ -19,6 +19,10 @@ const KEYWORDS: &[&str] = &[
 /// names gets a `Model` suffix instead of shadowing it.
 const RESERVED_TYPES: &[&str] = &[
     "Client",
+    "Error",
+    "Secret",
+    "Upload",
+    "ResponseValue",
     "Option",
     "Result",
     "String",
@@ -84,7 +88,7 @@ fn to_pascal(raw: &str) -> String {
 
 /// A snake_case identifier for fields, parameters and methods.
 pub fn snake_ident(raw: &str) -> String {
-    let mut name = to_snake(raw);
+    let mut name = capped(to_snake(raw));
     if name.is_empty() {
         name = "value".to_string();
     }
@@ -97,6 +101,96 @@ pub fn snake_ident(raw: &str) -> String {
     name
 }
 
+/// Module names that would clash with a crate's own files or the
+/// generated module's submodules.
+const RESERVED_MODULES: &[&str] = &[
+    "lib", "main", "mod", "build", "runtime", "builder", "mock", "defaults", "tests",
+];
+
+/// A module name for a spec file stem: snake_case, not a keyword, not a
+/// crate file or submodule name (those get a `_api` suffix).
+pub fn module_ident(stem: &str) -> String {
+    let mut name = snake_ident(stem);
+    if KEYWORDS.contains(&name.as_str())
+        || RESERVED_MODULES.contains(&name.as_str())
+        || name.ends_with('_')
+    {
+        name = format!("{}_api", name.trim_end_matches('_'));
+    }
+    name
+}
+
+/// A module name given by the user, checked.
+pub fn checked_module_name(name: &str) -> crate::Result<String> {
+    let valid = !name.is_empty()
+        && name.len() <= MAX_IDENT
+        && name.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+        && !KEYWORDS.contains(&name)
+        && !RESERVED_MODULES.contains(&name)
+        && name != "_";
+    if valid {
+        Ok(name.to_string())
+    } else {
+        Err(crate::Error::Usage(format!(
+            "`{name}` cannot be a module name: use lowercase letters, digits and `_`, not a Rust keyword, and none of {}",
+            RESERVED_MODULES.join(", ")
+        )))
+    }
+}
+
+/// Checks a package name as Cargo does: ASCII letters, digits, `-` and
+/// `_`, starting with a letter, at most 64 characters, no keyword.
+pub fn check_crate_name(name: &str) -> crate::Result<()> {
+    let valid = !name.is_empty()
+        && name.len() <= 64
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        && !KEYWORDS.contains(&name.replace('-', "_").as_str())
+        && !["test", "std", "core", "alloc", "proc_macro", "proc-macro"].contains(&name);
+    if valid {
+        Ok(())
+    } else {
+        Err(crate::Error::Usage(format!(
+            "`{}` is not a valid crate name: use ASCII letters, digits, `-` and `_`, starting with a letter, at most 64 characters, and no Rust keyword",
+            name.escape_debug()
+        )))
+    }
+}
+
+/// Identifiers are cut to this length (a resource limit: a name of a
+/// hundred thousand characters makes rustc take gigabytes).
+pub const MAX_IDENT: usize = 64;
+
+/// `name` cut to [`MAX_IDENT`] characters, with a hash of the whole name
+/// so that names that share a long prefix stay apart.
+fn capped(name: String) -> String {
+    if name.len() <= MAX_IDENT {
+        return name;
+    }
+    let hash = name.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    });
+    let mut end = MAX_IDENT - 9;
+    while !name.is_char_boundary(end) {
+        end -= 1;
+    }
+    let separator = if name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        ""
+    } else {
+        "_"
+    };
+    format!(
+        "{}{separator}{:08x}",
+        name[..end].trim_end_matches('_'),
+        hash as u32
+    )
+}
+
 /// Whether an identifier must be written as a raw identifier (`r#type`).
 pub fn needs_raw(ident: &str) -> bool {
     KEYWORDS.contains(&ident)
@@ -104,7 +198,7 @@ pub fn needs_raw(ident: &str) -> bool {
 
 /// A PascalCase identifier for types and variants.
 pub fn pascal_ident(raw: &str) -> String {
-    let mut name = to_pascal(raw);
+    let mut name = capped(to_pascal(raw));
     if name.is_empty() {
         name = "Value".to_string();
     }

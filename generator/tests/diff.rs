@@ -60,7 +60,7 @@ fn classification_table() {
          ChangeKind::Added, "shop::Item::price", false),
         ("new optional request field",
          BASE.replace("        color: {type: string, enum: [red, green]}", "        color: {type: string, enum: [red, green]}\n        size: {type: integer}"),
-         ChangeKind::Added, "shop::ItemUpdate::size", true),
+         ChangeKind::Added, "shop::ItemUpdate::size", false),
         ("request field becomes required",
          BASE.replace("required: [name]", "required: [name, color]"),
          ChangeKind::Changed, "shop::ItemUpdate::color", true),
@@ -84,6 +84,9 @@ fn classification_table() {
          ChangeKind::Removed, "shop::Client::update_item", true),
         ("optional parameter added",
          BASE.replace("        - {name: dry_run, in: query, schema: {type: boolean}}", "        - {name: dry_run, in: query, schema: {type: boolean}}\n        - {name: trace, in: header, schema: {type: string}}"),
+         ChangeKind::Added, "shop::Client::update_item(trace)", false),
+        ("required parameter added",
+         BASE.replace("        - {name: dry_run, in: query, schema: {type: boolean}}", "        - {name: dry_run, in: query, schema: {type: boolean}}\n        - {name: trace, in: header, required: true, schema: {type: string}}"),
          ChangeKind::Added, "shop::Client::update_item(trace)", true),
         ("parameter becomes required",
          BASE.replace("{name: dry_run, in: query, schema", "{name: dry_run, in: query, required: true, schema"),
@@ -109,8 +112,8 @@ fn classification_table() {
         assert_eq!(change.kind, *kind, "{name}");
         assert_eq!(change.breaking, *breaking, "{name}: {}", change.detail);
         assert!(
-            change.location.line.is_some(),
-            "{name}: no line for {}",
+            change.location.line_col.is_some(),
+            "{name}: no line for {:?}",
             change.location.pointer
         );
     }
@@ -140,7 +143,7 @@ fn changes_point_at_spec_lines() {
     let new = BASE.replace("enum: [red, green]", "enum: [red]");
     let report = report(BASE, &new);
     let removed = &report.changes[0];
-    let line = removed.location.line.expect("a line");
+    let (line, _) = removed.location.line_col.expect("a line");
     assert!(
         BASE.lines().nth(line - 1).unwrap().contains("color"),
         "line {line} of the old spec"

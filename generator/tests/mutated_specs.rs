@@ -23,7 +23,7 @@ fn seeds() -> Vec<(PathBuf, Value)> {
         paths.sort();
         for path in paths {
             let text = std::fs::read_to_string(&path).unwrap();
-            let value: Value = serde_yaml::from_str(&text).unwrap();
+            let value = openapi_rustgen::load::yaml_to_json(&text).unwrap();
             seeds.push((path, value));
         }
     }

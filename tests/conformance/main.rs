@@ -19,7 +19,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use serde_json::{Value, json};
-use vendor_clients::runtime::{Error, Nullable, RetryPolicy};
+use vendor_clients::runtime::{self, Error, Nullable, RetryPolicy};
 use vendor_clients::{cinnox, conga, crm_contacts, zingle};
 
 /// Per-attempt timeout; Prism answers in milliseconds.
@@ -73,13 +73,8 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Targets, String>
     })
 }
 
-/// A value of a type this crate does not name directly (`uuid::Uuid`, `chrono::DateTime`),
-/// parsed from its JSON string form (a macro, so the target type is inferred at each use).
-macro_rules! parse {
-    ($text:expr) => {
-        serde_json::from_value(json!($text))
-            .unwrap_or_else(|e| panic!("test data `{}` does not parse: {e}", $text))
-    };
+fn uuid(text: &str) -> runtime::uuid::Uuid {
+    text.parse().expect("a UUID")
 }
 
 fn body_text(body: &[u8]) -> String {
@@ -95,23 +90,22 @@ fn body_text(body: &[u8]) -> String {
 /// Why a call failed, with everything the server said that the client kept.
 fn describe<E: Debug>(err: &Error<E>) -> String {
     match err {
-        Error::Api { status, body, .. } => format!(
-            "the server answered with the documented error status {status}, which is not a \
+        Error::Api(api) => format!(
+            "the server answered with the documented error status {}, which is not a \
              success (Prism answers a documented 4xx when the request violates the spec; its \
-             log says which rule); decoded body: {body:?}"
+             log says which rule); decoded body: {:?}",
+            api.head.status, api.body
         ),
-        Error::UnexpectedStatus { status, body, .. } => format!(
-            "the server answered with the undocumented status {status}; body:\n{}",
-            body_text(body)
+        Error::UnexpectedStatus(raw) => format!(
+            "the server answered with the undocumented status {}; body:\n{}",
+            raw.head.status,
+            body_text(&raw.raw)
         ),
-        Error::Decode {
-            status,
-            body,
-            message,
-            ..
-        } => format!(
-            "the {status} response does not decode into the generated type ({message}); body:\n{}",
-            body_text(body)
+        Error::Decode(decode) => format!(
+            "the {} response does not decode into the generated type ({}); body:\n{}",
+            decode.head.status,
+            decode.message,
+            body_text(&decode.raw)
         ),
         Error::Validation(e) => format!("the client rejected its own arguments: {e}"),
         other => other.to_string(),
@@ -164,52 +158,57 @@ fn expect_eq<T: PartialEq + Debug>(what: &str, actual: &T, expected: &T) -> Resu
 
 fn cinnox_full_contact() -> cinnox::ExternalContactRequest {
     use cinnox::*;
-    ExternalContactRequest {
-        first_name: Some("Tai Man".into()),
-        last_name: Some("Chan".into()),
-        level: Some(ExternalContactRequestLevel::Secondary),
-        r#type: Some(ExternalContactRequestType::Prospect),
-        phones: Some(vec![
-            ExternalContactPhone {
-                r#type: Some(ExternalContactPhoneType::Mobile),
-                phone: Some("+85294667788".into()),
-            },
-            ExternalContactPhone {
-                r#type: Some(ExternalContactPhoneType::Work),
-                phone: Some("+12025550123".into()),
-            },
-        ]),
-        emails: Some(vec![ExternalContactEmail {
-            r#type: Some(ExternalContactEmailType::Work),
-            email: Some("tai.man.chan@example.com".into()),
-        }]),
-        company: Some("Example Trading Ltd".into()),
-        job_title: Some("Procurement Manager".into()),
-        team: Some("Sales".into()),
-        group: Some("APAC".into()),
-        language: Some("en".into()),
-        birth_date: Some("31/12/1990".into()),
-        addresses: Some(vec![ExternalContactAddress {
-            street: Some("1 Queen's Road Central".into()),
-            city: Some("Hong Kong".into()),
-            state: Some("Hong Kong Island".into()),
-            zipcode: Some("000000".into()),
-            country: Some("HK".into()),
-        }]),
-        social_contacts: Some(vec![ExternalContactSocialContact {
-            key: Some(ExternalContactSocialContactKey::WhatsApp),
-            value: Some("WhatsApp:+85294667788".into()),
-        }]),
-        custom_field: Some(vec![ExternalContactCustomField {
-            field_type_picklist: Some("Gold".into()),
-            field_type_multi_picklist: Some("Red;Blue".into()),
-            field_type_text: Some("Prefers calls after 6pm".into()),
-            field_type_url: Some("https://example.com/crm/contacts/42".into()),
-            field_type_boolean: Some("true".into()),
-            field_type_date: Some(parse!("2024-01-31T09:30:00Z")),
-            field_type_time: Some("18:45".into()),
-        }]),
-    }
+    ExternalContactRequest::new()
+        .first_name("Tai Man")
+        .last_name("Chan")
+        .level(ExternalContactRequestLevel::Secondary)
+        .r#type(ExternalContactRequestType::Prospect)
+        .phones(vec![
+            ExternalContactPhone::new()
+                .r#type(ExternalContactPhoneType::Mobile)
+                .phone("+85294667788"),
+            ExternalContactPhone::new()
+                .r#type(ExternalContactPhoneType::Work)
+                .phone("+12025550123"),
+        ])
+        .emails(vec![
+            ExternalContactEmail::new()
+                .r#type(ExternalContactEmailType::Work)
+                .email("tai.man.chan@example.com"),
+        ])
+        .company("Example Trading Ltd")
+        .job_title("Procurement Manager")
+        .team("Sales")
+        .group("APAC")
+        .language("en")
+        .birth_date("31/12/1990")
+        .addresses(vec![
+            ExternalContactAddress::new()
+                .street("1 Queen's Road Central")
+                .city("Hong Kong")
+                .state("Hong Kong Island")
+                .zipcode("000000")
+                .country("HK"),
+        ])
+        .social_contacts(vec![
+            ExternalContactSocialContact::new()
+                .key(ExternalContactSocialContactKey::WhatsApp)
+                .value("WhatsApp:+85294667788"),
+        ])
+        .custom_field(vec![
+            ExternalContactCustomField::new()
+                .field_type_picklist("Gold")
+                .field_type_multi_picklist("Red;Blue")
+                .field_type_text("Prefers calls after 6pm")
+                .field_type_url("https://example.com/crm/contacts/42")
+                .field_type_boolean("true")
+                .field_type_date(
+                    "2024-01-31T09:30:00Z"
+                        .parse::<runtime::chrono::DateTime<runtime::chrono::Utc>>()
+                        .expect("a date-time"),
+                )
+                .field_type_time("18:45"),
+        ])
 }
 
 /// The spec's documented 200 example, which Prism returns: `{"code": 0, "result": {"id":
@@ -235,30 +234,33 @@ async fn run_cinnox(base_url: &str, report: &mut Report) {
     let full = cinnox_full_contact();
     report.record(
         "cinnox createExternalContact (every field)",
-        client.create_external_contact(app_id, Some(&full)).await,
+        client
+            .create_external_contact(app_id)
+            .body(full.clone())
+            .await,
         cinnox_result_is_example,
     );
     report.record(
         "cinnox createExternalContact (no body)",
-        client.create_external_contact(app_id, None).await,
+        client.create_external_contact(app_id).await,
         cinnox_result_is_example,
     );
-    let documented = cinnox::ExternalContactRequest {
-        level: Some(cinnox::ExternalContactRequestLevel::Primary),
-        r#type: Some(cinnox::ExternalContactRequestType::Lead),
-        ..Default::default()
-    };
+    let documented = cinnox::ExternalContactRequest::new()
+        .level(cinnox::ExternalContactRequestLevel::Primary)
+        .r#type(cinnox::ExternalContactRequestType::Lead);
     report.record(
         "cinnox updateExternalContact (documented example body)",
         client
-            .update_external_contact(app_id, contact_id, Some(&documented))
+            .update_external_contact(app_id, contact_id)
+            .body(documented)
             .await,
         cinnox_result_is_example,
     );
     report.record(
         "cinnox updateExternalContact (every field)",
         client
-            .update_external_contact(app_id, contact_id, Some(&full))
+            .update_external_contact(app_id, contact_id)
+            .body(full)
             .await,
         cinnox_result_is_example,
     );
@@ -273,8 +275,8 @@ async fn run_zingle(base_url: &str, report: &mut Report) {
         .with_retry_policy(RetryPolicy::disabled())
         .with_timeout(TIMEOUT)
         .with_basic_auth("ops@example.com", "correct horse battery staple");
-    let service_id = parse!("aff7bc93-6e28-4e70-8770-defa35cdfc1b");
-    let contact_id = parse!("f119fe3b-67e2-4b59-b605-5586616978d0");
+    let service_id = uuid("aff7bc93-6e28-4e70-8770-defa35cdfc1b");
+    let contact_id = uuid("f119fe3b-67e2-4b59-b605-5586616978d0");
 
     let check = |response: &zingle::UpdateContactResponse| {
         expect_eq(
@@ -286,18 +288,19 @@ async fn run_zingle(base_url: &str, report: &mut Report) {
         expect_eq("result.notes", &response.result.notes, &Nullable::Null)
     };
 
-    let documented = zingle::UpdateContactRequest {
-        is_starred: Some(true),
-        custom_field_values: Some(vec![zingle::CustomFieldValueInput {
-            custom_field_id: Some(parse!("56c70519-6c70-40e5-904e-7652e54a07b6")),
-            value: Some("Rebeka".into()),
-        }]),
-        ..Default::default()
-    };
+    let field_values = vec![
+        zingle::CustomFieldValueInput::new()
+            .custom_field_id(uuid("56c70519-6c70-40e5-904e-7652e54a07b6"))
+            .value("Rebeka"),
+    ];
+    let documented = zingle::UpdateContactRequest::new()
+        .is_starred(true)
+        .custom_field_values(field_values.clone());
     report.record(
         "zingle updateContact (documented example body)",
         client
-            .update_contact(service_id, contact_id, Some(&documented))
+            .update_contact(service_id, contact_id)
+            .body(documented)
             .await,
         check,
     );
@@ -309,23 +312,23 @@ async fn run_zingle(base_url: &str, report: &mut Report) {
     );
     channel.insert("value".into(), json!("+15555550100"));
     channel.insert("is_default".into(), json!(true));
-    let full = zingle::UpdateContactRequest {
-        channels: Some(vec![channel]),
-        custom_field_values: documented.custom_field_values.clone(),
-        is_starred: Some(false),
-        is_confirmed: Some(true),
-        is_closed: Some(false),
-    };
+    let full = zingle::UpdateContactRequest::new()
+        .channels(vec![channel])
+        .custom_field_values(field_values)
+        .is_starred(false)
+        .is_confirmed(true)
+        .is_closed(false);
     report.record(
         "zingle updateContact (every field)",
         client
-            .update_contact(service_id, contact_id, Some(&full))
+            .update_contact(service_id, contact_id)
+            .body(full)
             .await,
         check,
     );
     report.record(
         "zingle updateContact (no body)",
-        client.update_contact(service_id, contact_id, None).await,
+        client.update_contact(service_id, contact_id).await,
         check,
     );
 }
@@ -351,28 +354,27 @@ async fn run_crm_contacts(base_url: &str, report: &mut Report) {
     let mut attribute = CustomAttribute::new();
     attribute.insert("key".into(), json!("tier"));
     attribute.insert("value".into(), json!("gold"));
-    let full = UpdateContactRequest {
-        first_name: Some("Ana".into()),
-        last_name: Some("García".into()),
-        second_last_name: Some("López".into()),
-        email: Some("ana.garcia@example.com".into()),
-        phone: Some("+525512345678".into()),
-        company_name: Some("Ejemplo SA de CV".into()),
-        additional_phones: Some(vec![phone]),
-        additional_emails: Some(vec![email]),
-        priority: Some(ContactPriority::V4),
-        source: Some(ContactSource::Whatsapp),
-        country_code: Some("MX".into()),
-        language: Some("es".into()),
-        whatsapp_transactional_opt_in: Some(true),
-        email_transactional_opt_in: Some(true),
-        whatsapp_marketing_opt_in: Some(false),
-        email_marketing_opt_in: Some(false),
-        external_reference_id: Some("erp-77".into()),
-        external_reference_url: Some("https://erp.example.com/contacts/77".into()),
-        skills: Some(vec![skill]),
-        custom_attributes: Nullable::Value(vec![attribute]),
-    };
+    let full = UpdateContactRequest::new()
+        .first_name("Ana")
+        .last_name("García")
+        .second_last_name("López")
+        .email("ana.garcia@example.com")
+        .phone("+525512345678")
+        .company_name("Ejemplo SA de CV")
+        .additional_phones(vec![phone])
+        .additional_emails(vec![email])
+        .priority(ContactPriority::V4)
+        .source(ContactSource::Whatsapp)
+        .country_code("MX")
+        .language("es")
+        .whatsapp_transactional_opt_in(true)
+        .email_transactional_opt_in(true)
+        .whatsapp_marketing_opt_in(false)
+        .email_marketing_opt_in(false)
+        .external_reference_id("erp-77")
+        .external_reference_url("https://erp.example.com/contacts/77")
+        .skills(vec![skill])
+        .custom_attributes(vec![attribute]);
     // Prism generates this body from the schema (no example is documented): every property
     // is present, so the decoded contact must at least carry its id.
     let has_id = |contact: &Contact| match &contact.id {
@@ -381,25 +383,24 @@ async fn run_crm_contacts(base_url: &str, report: &mut Report) {
     };
     report.record(
         "crm_contacts updateContact (every field)",
-        client.update_contact("c-1001", Some(&full)).await,
+        client.update_contact("c-1001").body(full).await,
         has_id,
     );
-    let clearing = UpdateContactRequest {
-        priority: Some(ContactPriority::V1),
-        source: Some(ContactSource::Crm),
-        custom_attributes: Nullable::Null,
-        ..Default::default()
-    };
+    let clearing = UpdateContactRequest::new()
+        .priority(ContactPriority::V1)
+        .source(ContactSource::Crm)
+        .custom_attributes(Nullable::Null);
     report.record(
         "crm_contacts updateContact (custom_attributes: null)",
         client
-            .update_contact("ext-ref-2024-0042", Some(&clearing))
+            .update_contact("ext-ref-2024-0042")
+            .body(clearing)
             .await,
         has_id,
     );
     report.record(
         "crm_contacts updateContact (no body)",
-        client.update_contact("c-1001", None).await,
+        client.update_contact("c-1001").await,
         has_id,
     );
 }
@@ -417,84 +418,77 @@ async fn run_conga(base_url: &str, report: &mut Report) {
     let external_id = "2614d72c-edfc-4dc5-b72f-45104fe5ef43";
     let accept_any = |_: &RecordUpdateResult| Ok(());
 
-    let documented = ContactRecord {
-        name: Nullable::Value("Mark".into()),
-        description: Nullable::Value("Description".into()),
-        ..Default::default()
-    };
+    let documented = ContactRecord::new().name("Mark").description("Description");
     report.record(
         "conga updateContactByExternalId (documented example body, no query)",
         client
-            .update_contact_by_external_id(external_id, &documented, None, None)
+            .update_contact_by_external_id(external_id, documented)
             .await,
         accept_any,
     );
 
-    let full = ContactRecord {
-        id: Some("0035g00000XyZ12AAB".into()),
-        account: Nullable::Value(RecordReference {
-            id: Nullable::Value("0015g00000AbC34AAD".into()),
-            name: Nullable::Value("Acme Corporation".into()),
-        }),
-        name: Nullable::Value("Mark Smith".into()),
-        first_name: Nullable::Value("Mark".into()),
-        last_name: Nullable::Value("Smith".into()),
-        assistant_name: Nullable::Null,
-        department: Nullable::Value("Finance".into()),
-        description: Nullable::Value("Key decision maker".into()),
-        call_options: Nullable::Null,
-        email: Nullable::Value("mark.smith@example.com".into()),
-        is_email_bounced: Some(false),
-        email_bounced_date: Nullable::Null,
-        email_bounced_reason: Nullable::Null,
-        lead_source: Nullable::Value("Web".into()),
-        assistant_phone: Nullable::Null,
-        birthdate: Nullable::Value("1980-04-12".into()),
-        fax: Nullable::Null,
-        email_settings: Nullable::Null,
-        fax_settings: Nullable::Null,
-        home_phone: Nullable::Value("+14155550123".into()),
-        mailing_address: Nullable::Value("1 Market St, San Francisco, CA 94105".into()),
-        mailing_city: Nullable::Value("San Francisco".into()),
-        mailing_country: Nullable::Value("United States".into()),
-        mailing_country_code: Nullable::Value("US".into()),
-        mailing_postal_code: Nullable::Value("94105".into()),
-        mailing_state: Nullable::Value("CA".into()),
-        mailing_street: Nullable::Value("1 Market St".into()),
-        mobile_phone: Nullable::Value("+14155550199".into()),
-        other_address: Nullable::Null,
-        other_city: Nullable::Null,
-        other_country: Nullable::Null,
-        other_country_code: Nullable::Null,
-        other_phone: Nullable::Null,
-        other_postal_code: Nullable::Null,
-        other_state: Nullable::Null,
-        other_street: Nullable::Null,
-        owner: Nullable::Null,
-        phone: Nullable::Value("+14155550100".into()),
-        photo_url: Nullable::Null,
-        salutation: Nullable::Value("Mr.".into()),
-        title: Nullable::Value("CFO".into()),
-        additional_properties: [("Region__c".to_owned(), json!("AMER"))]
-            .into_iter()
-            .collect(),
-    };
+    let mut full = ContactRecord::new()
+        .id("0035g00000XyZ12AAB")
+        .account(
+            RecordReference::new()
+                .id("0015g00000AbC34AAD")
+                .name("Acme Corporation"),
+        )
+        .name("Mark Smith")
+        .first_name("Mark")
+        .last_name("Smith")
+        .assistant_name(Nullable::Null)
+        .department("Finance")
+        .description("Key decision maker")
+        .call_options(Nullable::Null)
+        .email("mark.smith@example.com")
+        .is_email_bounced(false)
+        .email_bounced_date(Nullable::Null)
+        .email_bounced_reason(Nullable::Null)
+        .lead_source("Web")
+        .assistant_phone(Nullable::Null)
+        .birthdate("1980-04-12")
+        .fax(Nullable::Null)
+        .email_settings(Nullable::Null)
+        .fax_settings(Nullable::Null)
+        .home_phone("+14155550123")
+        .mailing_address("1 Market St, San Francisco, CA 94105")
+        .mailing_city("San Francisco")
+        .mailing_country("United States")
+        .mailing_country_code("US")
+        .mailing_postal_code("94105")
+        .mailing_state("CA")
+        .mailing_street("1 Market St")
+        .mobile_phone("+14155550199")
+        .other_address(Nullable::Null)
+        .other_city(Nullable::Null)
+        .other_country(Nullable::Null)
+        .other_country_code(Nullable::Null)
+        .other_phone(Nullable::Null)
+        .other_postal_code(Nullable::Null)
+        .other_state(Nullable::Null)
+        .other_street(Nullable::Null)
+        .owner(Nullable::Null)
+        .phone("+14155550100")
+        .photo_url(Nullable::Null)
+        .salutation("Mr.")
+        .title("CFO");
+    full.additional_properties
+        .insert("Region__c".to_owned(), json!("AMER"));
     report.record(
         "conga updateContactByExternalId (every field, both query parameters)",
         client
-            .update_contact_by_external_id(external_id, &full, Some(true), Some(false))
+            .update_contact_by_external_id(external_id, full)
+            .include_record_payload_in_response(true)
+            .enforce_optimistic_locking(false)
             .await,
         accept_any,
     );
     report.record(
         "conga updateContactByExternalId (empty record, optimistic locking only)",
         client
-            .update_contact_by_external_id(
-                "ERP-000123",
-                &ContactRecord::default(),
-                None,
-                Some(true),
-            )
+            .update_contact_by_external_id("ERP-000123", ContactRecord::new())
+            .enforce_optimistic_locking(true)
             .await,
         accept_any,
     );

@@ -12,10 +12,7 @@ pub async fn pet_name(
 ) -> Result<Option<String>, pets::runtime::Error<pets::GetPetError>> {
     match client.get_pet(id).await {
         Ok(pet) => Ok(Some(pet.name)),
-        Err(pets::runtime::Error::Api {
-            body: pets::GetPetError::NotFound(_),
-            ..
-        }) => Ok(None),
+        Err(err) if matches!(err.api_body(), Some(pets::GetPetError::NotFound(_))) => Ok(None),
         Err(other) => Err(other),
     }
 }

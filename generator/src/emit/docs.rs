@@ -1,14 +1,25 @@
 //! Spec descriptions → rustdoc attributes.
+//!
+//! Spec text is data: it must never become code. Every code block
+//! (backtick or tilde fences of any length and info string, indented
+//! blocks, HTML `<pre>`) becomes a `text` block, so rustdoc compiles and
+//! runs none of them; characters that break compilation or hide text (bare
+//! CR, bidirectional controls, other controls) are removed; list and quote
+//! continuations are indented, so rustdoc reads them as the author meant
+//! (and clippy's `doc_lazy_continuation` is satisfied).
 
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// `#[doc]` lines for a description, made safe for rustdoc: fenced blocks
-/// become `text` blocks and indentation is dropped, so that no example in a
-/// vendor's prose is compiled as a doctest.
+/// Descriptions longer than this are cut (a resource limit: a description of
+/// millions of lines would otherwise become as many attributes).
+const MAX_DOC_BYTES: usize = 64 * 1024;
+
+/// `#[doc]` lines for the given parts, a blank line between parts.
 pub fn doc_attrs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> TokenStream {
     let mut lines: Vec<String> = Vec::new();
     for part in parts.into_iter().flatten() {
+        let part = clean_text(part);
         let part = part.trim();
         if part.is_empty() {
             continue;
@@ -16,37 +27,289 @@ pub fn doc_attrs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> TokenS
         if !lines.is_empty() {
             lines.push(String::new());
         }
-        let mut in_fence = false;
-        for line in part.lines() {
-            let trimmed = line.trim_start();
-            if let Some(rest) = trimmed.strip_prefix("```") {
-                let _ = rest;
-                lines.push(if in_fence {
-                    "```".to_string()
-                } else {
-                    "```text".to_string()
-                });
-                in_fence = !in_fence;
-            } else if in_fence {
-                lines.push(line.trim_end().to_string());
-            } else {
-                lines.push(trimmed.trim_end().to_string());
-            }
-        }
-        if in_fence {
-            lines.push("```".to_string());
-        }
+        markdown_lines(cap(part), &mut lines);
     }
-    let attrs = lines.iter().map(|line| {
+    let mut out = TokenStream::new();
+    for line in &lines {
         let text = if line.is_empty() {
             String::new()
         } else {
             format!(" {line}")
         };
         let text = string_literal(&text);
-        quote!(#[doc = #text])
-    });
-    quote!(#(#attrs)*)
+        out.extend(quote!(#[doc = #text]));
+    }
+    out
+}
+
+/// One `#[doc]` line the generator wrote itself (not spec text), kept as
+/// written so that its intra-doc links work; empty for a paragraph break.
+pub fn own_line(text: &str) -> TokenStream {
+    let text = if text.is_empty() {
+        String::new()
+    } else {
+        format!(" {text}")
+    };
+    quote!(#[doc = #text])
+}
+
+/// Spec text with line breaks normalized to LF and the characters removed
+/// that no Rust source should carry: bidirectional controls (which can make
+/// text read differently than it compiles), and control characters but tab.
+pub fn clean_text(text: &str) -> String {
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    text.chars()
+        .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_bidi_control(c)))
+        .map(|c| if c == '\t' { ' ' } else { c })
+        .collect()
+}
+
+/// U+202A–U+202E and U+2066–U+2069 (rustc denies them in comments and
+/// literals), and the marks U+200E, U+200F, U+061C.
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}' | '\u{061c}')
+}
+
+fn cap(text: &str) -> &str {
+    if text.len() <= MAX_DOC_BYTES {
+        return text;
+    }
+    let mut end = MAX_DOC_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    &text[..end]
+}
+
+/// What the line before was part of, for continuation lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Container {
+    None,
+    /// A list item whose content starts at this column.
+    ListItem(usize),
+    Quote,
+}
+
+/// Appends the rustdoc lines of one Markdown text.
+fn markdown_lines(text: &str, out: &mut Vec<String>) {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut container = Container::None;
+    let mut previous_blank = true;
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if let Some(marker) = fence_marker(trimmed) {
+            i = fenced_block(&lines, i, marker, out);
+            container = Container::None;
+            previous_blank = false;
+            continue;
+        }
+        if trimmed.to_ascii_lowercase().starts_with("<pre") {
+            i = pre_block(&lines, i, out);
+            container = Container::None;
+            previous_blank = false;
+            continue;
+        }
+        if indent >= 4 && previous_blank && container == Container::None && !trimmed.is_empty() {
+            i = indented_block(&lines, i, out);
+            previous_blank = false;
+            continue;
+        }
+        if trimmed.is_empty() {
+            out.push(String::new());
+            container = Container::None;
+            previous_blank = true;
+            i += 1;
+            continue;
+        }
+        if let Some(width) = list_marker_width(trimmed) {
+            container = Container::ListItem(width);
+            out.push(escape_brackets(trimmed));
+        } else if trimmed.starts_with('>') {
+            container = Container::Quote;
+            out.push(escape_brackets(trimmed));
+        } else {
+            let continued = match container {
+                Container::ListItem(width) if !previous_blank => {
+                    format!("{}{}", " ".repeat(width), trimmed)
+                }
+                Container::Quote if !previous_blank => format!("> {trimmed}"),
+                _ => trimmed.to_string(),
+            };
+            out.push(escape_brackets(&continued));
+        }
+        previous_blank = false;
+        i += 1;
+    }
+}
+
+/// A fence's character and length (three or more backticks or tildes).
+fn fence_marker(trimmed: &str) -> Option<(char, usize)> {
+    let first = trimmed.chars().next()?;
+    if first != '`' && first != '~' {
+        return None;
+    }
+    let count = trimmed.chars().take_while(|&c| c == first).count();
+    (count >= 3).then_some((first, count))
+}
+
+/// A fenced block as a `text` block; returns the index after its end.
+fn fenced_block(
+    lines: &[&str],
+    start: usize,
+    (marker, count): (char, usize),
+    out: &mut Vec<String>,
+) -> usize {
+    let indent = lines[start].len() - lines[start].trim_start().len();
+    out.push("```text".into());
+    let mut i = start + 1;
+    while i < lines.len() {
+        let trimmed = lines[i].trim();
+        let closes = trimmed.chars().all(|c| c == marker) && trimmed.chars().count() >= count;
+        if closes && !trimmed.is_empty() {
+            i += 1;
+            break;
+        }
+        out.push(code_line(strip_indent(lines[i], indent)));
+        i += 1;
+    }
+    out.push("```".into());
+    i
+}
+
+/// A `<pre>` block as a `text` block.
+fn pre_block(lines: &[&str], start: usize, out: &mut Vec<String>) -> usize {
+    out.push("```text".into());
+    let mut i = start;
+    while let Some(line) = lines.get(i) {
+        let mut text = line.to_string();
+        if i == start {
+            // Drop the opening tag (and attributes).
+            if let Some(end) = text.find('>') {
+                text = text[end + 1..].to_string();
+            }
+        }
+        let closing = text.to_ascii_lowercase().find("</pre>");
+        if let Some(at) = closing {
+            text.truncate(at);
+        }
+        if !(text.trim().is_empty() && (i == start || closing.is_some())) {
+            out.push(code_line(&text));
+        }
+        i += 1;
+        if closing.is_some() {
+            break;
+        }
+    }
+    out.push("```".into());
+    i
+}
+
+/// An indented code block as a `text` block.
+fn indented_block(lines: &[&str], start: usize, out: &mut Vec<String>) -> usize {
+    out.push("```text".into());
+    let mut i = start;
+    let mut pending_blank = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        if line.trim().is_empty() {
+            pending_blank += 1;
+            i += 1;
+            continue;
+        }
+        if line.len() - line.trim_start().len() < 4 {
+            break;
+        }
+        for _ in 0..pending_blank {
+            out.push(String::new());
+        }
+        pending_blank = 0;
+        out.push(code_line(strip_indent(line, 4)));
+        i += 1;
+    }
+    out.push("```".into());
+    // The blank lines after the block still separate it from what follows.
+    for _ in 0..pending_blank.min(1) {
+        out.push(String::new());
+    }
+    i
+}
+
+fn strip_indent(line: &str, indent: usize) -> &str {
+    let spaces = line.len() - line.trim_start().len();
+    &line[spaces.min(indent)..]
+}
+
+/// A line inside a code block: a line that would close the block early
+/// (three backticks) is kept from doing so.
+fn code_line(line: &str) -> String {
+    let line = line.trim_end();
+    if line.trim_start().starts_with("```") {
+        format!(" {line}")
+    } else {
+        line.to_string()
+    }
+}
+
+/// The width of a list marker with its space (`- `, `* `, `+ `, `1. `,
+/// `12) `), when the line starts a list item.
+fn list_marker_width(trimmed: &str) -> Option<usize> {
+    let bytes = trimmed.as_bytes();
+    match bytes.first()? {
+        b'-' | b'*' | b'+' if bytes.get(1) == Some(&b' ') => Some(2),
+        b'0'..=b'9' => {
+            let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
+            let after = *bytes.get(digits)?;
+            (digits <= 9
+                && (after == b'.' || after == b')')
+                && bytes.get(digits + 1) == Some(&b' '))
+            .then_some(digits + 2)
+        }
+        _ => None,
+    }
+}
+
+/// `[text]` outside code spans becomes `\[text\]` unless it is a Markdown
+/// link (`[text](url)`): rustdoc would read it as a link to a Rust item.
+fn escape_brackets(line: &str) -> String {
+    if !line.contains('[') {
+        return line.to_string();
+    }
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut in_code = false;
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '`' => in_code = !in_code,
+            '\\' if i + 1 < chars.len() => {
+                out.push(c);
+                out.push(chars[i + 1]);
+                i += 2;
+                continue;
+            }
+            '[' if !in_code => {
+                if let Some(close) = chars[i..].iter().position(|&c| c == ']') {
+                    let after = chars.get(i + close + 1);
+                    let is_link = matches!(after, Some('(') | Some('['));
+                    if !is_link {
+                        out.push_str("\\[");
+                        out.extend(&chars[i + 1..i + close]);
+                        out.push_str("\\]");
+                        i += close + 1;
+                        continue;
+                    }
+                }
+            }
+            _ => {}
+        }
+        out.push(c);
+        i += 1;
+    }
+    out
 }
 
 /// A string literal token, as `Literal::string` makes it. Text that needs
@@ -69,6 +332,12 @@ pub fn string_literal(text: &str) -> Literal {
 mod tests {
     use super::*;
 
+    fn lines(text: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        markdown_lines(&clean_text(text), &mut out);
+        out
+    }
+
     #[test]
     fn string_literals_are_those_of_the_escaping_constructor() {
         for text in [
@@ -85,5 +354,62 @@ mod tests {
                 "{text:?}"
             );
         }
+    }
+
+    #[test]
+    fn every_code_block_becomes_text() {
+        let cases = [
+            "```\nfn main() {}\n```",
+            "```rust\nfn main() {}\n```",
+            "````no_run\nfn main() {}\n````",
+            "~~~\nstd::fs::write(\"x\", \"\").unwrap();\n~~~",
+            "~~~~rust,ignore\nx\n~~~~",
+            "intro\n\n    fn main() {}\n    more",
+            "<pre>\nfn main() {}\n</pre>",
+            "```\nunclosed",
+        ];
+        for case in cases {
+            let out = lines(case);
+            let fences: Vec<&String> = out.iter().filter(|l| l.starts_with("```")).collect();
+            assert!(!fences.is_empty(), "{case:?}: {out:?}");
+            assert!(
+                fences.iter().step_by(2).all(|l| *l == "```text"),
+                "{case:?}: {out:?}"
+            );
+            assert_eq!(fences.len() % 2, 0, "{case:?}: {out:?}");
+            // Nothing is left indented by four spaces outside a block.
+            let mut in_block = false;
+            for line in &out {
+                if line.starts_with("```") {
+                    in_block = !in_block;
+                } else if !in_block {
+                    assert!(!line.starts_with("    "), "{case:?}: {out:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn characters_that_break_compilation_are_removed() {
+        let text = clean_text("a\rb\u{202e}c\u{2066}d\0e\r\nf");
+        assert_eq!(text, "a\nbcde\nf");
+    }
+
+    #[test]
+    fn continuations_are_indented() {
+        assert_eq!(
+            lines("- one\ncontinued\n- two\n\nafter"),
+            vec!["- one", "  continued", "- two", "", "after"]
+        );
+        assert_eq!(lines("> quoted\nlazy"), vec!["> quoted", "> lazy"]);
+        assert_eq!(lines("12. item\nmore"), vec!["12. item", "    more"]);
+    }
+
+    #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(
+            escape_brackets("see [Pet] and [docs](http://x) and `[a]`"),
+            "see \\[Pet\\] and [docs](http://x) and `[a]`"
+        );
     }
 }

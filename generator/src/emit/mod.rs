@@ -1,28 +1,58 @@
-//! Stage 3: IR → Rust tokens, with `quote!`.
+//! Stage 3: IR → Rust tokens, with `quote!`. Nothing here knows about YAML.
 //!
-//! `models` turns type definitions into structs and enums, `client` turns
-//! operations into the `Client` methods. Nothing here knows about YAML.
+//! A module is emitted in sections of fixed size (so many operations, so
+//! many types), each a list of complete items: whatever the number of
+//! threads that emit them, the sections and so the output are the same.
+//! `models`, `enums`, `unions` and `constrained` make the types; `client`
+//! the `Client`; `methods` its operation methods; `builders` (with
+//! `request`, `decode`, `paging`) the request builders; `operation_types`
+//! the per-operation enums; `validate` the checks; `mock` the typed mocks.
 
+mod builders;
 mod client;
+mod constrained;
+mod decode;
 mod docs;
+mod enums;
+mod methods;
+mod mock;
 mod models;
+mod operation_types;
+mod paging;
+mod request;
+mod rust_types;
+mod unions;
 mod validate;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use crate::ir::{Api, FloatWidth, IntegerWidth, TypeRef};
+use crate::ir::{Api, TypeId, TypeRef, visit_type_refs};
 use crate::names::needs_raw;
+
+pub use docs::clean_text as clean_doc;
+pub(crate) use rust_types::rust_type;
 
 /// Where the generated module finds the client runtime.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum RuntimeLocation {
-    /// Inside the module, as `pub mod runtime { ... }`: one self-contained file.
-    Embedded,
-    /// A module the caller provides at this path (e.g. `crate::runtime`),
-    /// imported with `use`, so that several generated modules share one copy.
-    Import(String),
+    /// The `openapi-rustgen-runtime` crate, by this path (by default
+    /// `::openapi_rustgen_runtime`): a build script's module, or a crate
+    /// that depends on the runtime crate.
+    Crate(String),
+    /// A copy of the runtime at this module path (such as
+    /// `crate::runtime`), for a crate with no dependency on ours.
+    Vendored(String),
 }
+
+impl Default for RuntimeLocation {
+    fn default() -> Self {
+        RuntimeLocation::Crate(DEFAULT_RUNTIME_PATH.to_string())
+    }
+}
+
+/// The runtime crate's path when it is a dependency under its own name.
+pub const DEFAULT_RUNTIME_PATH: &str = "::openapi_rustgen_runtime";
 
 /// Which serde traits the generated types derive.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,182 +67,243 @@ pub enum SerdeDerives {
     Both,
 }
 
-/// Which optional crates the generated code uses, for a Cargo.toml.
+/// Whether the module has typed mock servers (`mock` module).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Mocks {
+    #[default]
+    None,
+    /// Always there (the crate using the module enables the runtime's
+    /// `mock` feature).
+    Always,
+    /// Behind this Cargo feature of the generated crate.
+    Feature(String),
+}
+
+/// Which types an extra derive or attribute goes on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TypeSelector {
+    All,
+    Named(String),
+}
+
+impl TypeSelector {
+    fn matches(&self, name: &str) -> bool {
+        match self {
+            TypeSelector::All => true,
+            TypeSelector::Named(n) => n == name,
+        }
+    }
+}
+
+/// How to emit a module.
+#[derive(Clone, Debug, Default)]
+pub struct EmitOptions {
+    pub runtime: RuntimeLocation,
+    pub serde: SerdeDerives,
+    /// Extra derives, as paths (`schemars::JsonSchema`).
+    pub derives: Vec<(TypeSelector, String)>,
+    /// Extra attributes, as written inside `#[...]` (`serde(deny_unknown_fields)`).
+    pub attributes: Vec<(TypeSelector, String)>,
+    pub mocks: Mocks,
+    /// Gate each operation (and the types only it uses) behind a Cargo
+    /// feature per tag (`features.rs`), named with this prefix (none when
+    /// empty).
+    pub tag_features: Option<String>,
+}
+
+/// Which optional runtime features the generated module uses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Features {
     pub chrono: bool,
     pub uuid: bool,
 }
 
-/// The runtime's source, shipped inside the generator.
-pub const RUNTIME_SOURCE: &str = include_str!("../../runtime/client_runtime.rs");
+/// Operations per section: enough that a section's fixed cost is small,
+/// few enough that large APIs share out evenly.
+pub const OPERATIONS_PER_SECTION: usize = 24;
+/// Types per section.
+pub const TYPES_PER_SECTION: usize = 48;
 
-/// The runtime as a module inside a self-contained file, after the
-/// prelude. Its source is already formatted (CI runs rustfmt on it) and
-/// has no string literal that spans lines (a test checks), so it is
-/// indented as text rather than parsed and printed again: that would cost
-/// more than the rest of a small API's module.
-pub fn embedded_runtime() -> String {
-    let mut out = String::with_capacity(RUNTIME_SOURCE.len() + RUNTIME_SOURCE.len() / 8);
-    out.push_str(
-        "/// Support code shared by the client methods: errors, auth, retries,\n\
-         /// encoding and validation helpers.\n\
-         pub mod runtime {\n",
-    );
-    for line in RUNTIME_SOURCE.lines() {
-        if !line.is_empty() {
-            out.push_str("    ");
-            out.push_str(line);
-        }
-        out.push('\n');
-    }
-    out.push_str("}\n");
-    out
-}
-
-/// The parts of a generated module, in file order. Each part is emitted,
-/// checked and formatted on its own (and so in parallel): token streams
-/// cannot cross threads, strings can.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// The parts of a generated module, in file order. Each part is a list of
+/// complete items, emitted, checked and formatted on its own (and so in
+/// parallel); the module is the parts one after the other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Section {
-    /// Imports (and the runtime's, when it is not embedded).
+    /// Imports and feature checks.
     Prelude,
-    /// The `Client` methods of operations `start..end`; the slice that
-    /// starts at 0 also has the `Client` type, its constructors and setters.
-    Client { start: usize, end: usize },
-    /// The per-operation enums and option structs.
-    OperationTypes,
-    /// The type definitions `start..end`; the last slice also has the
-    /// `defaults` module.
-    Models { start: usize, end: usize },
-    /// The `Validate` impls.
-    Validation,
+    /// The `Client` type, its constructors and setters.
+    Client,
+    /// Operation methods of one chunk of operations (an `impl Client`).
+    Methods(usize),
+    /// The `builder` module: every request builder type.
+    BuilderTypes,
+    /// The builders' impls, statics and decoders of one chunk.
+    BuilderImpls(usize),
+    /// Per-operation success and error enums of one chunk, and the shared
+    /// error enums with the first.
+    OperationTypes(usize),
+    /// Types of one chunk (by name), and the `defaults` module with the last.
+    Models(usize),
+    /// `Validate` impls of one chunk of types.
+    Validation(usize),
+    /// The `mock` module: a typed mock per operation.
+    Mocks,
 }
 
-/// The sections of a module, in file order, with the client and the models
-/// each cut into `slices` slices of about the same amount of output, so
-/// that threads can share the work evenly.
-pub fn sections(api: &Api, slices: usize) -> Vec<Section> {
-    let mut sections = vec![Section::Prelude];
-    let operations = slice_bounds(api.operations.iter().map(operation_weight), slices);
-    sections.extend(
-        operations
-            .into_iter()
-            .map(|(start, end)| Section::Client { start, end }),
-    );
-    sections.push(Section::OperationTypes);
-    let types = slice_bounds(api.types.iter().map(type_weight), slices);
-    sections.extend(
-        types
-            .into_iter()
-            .map(|(start, end)| Section::Models { start, end }),
-    );
-    sections.push(Section::Validation);
+/// Every section of a module, in file order.
+pub fn sections(api: &Api, options: &EmitOptions) -> Vec<Section> {
+    let op_chunks = chunks(api.operations.len(), OPERATIONS_PER_SECTION);
+    let type_chunks = chunks(api.types.len(), TYPES_PER_SECTION);
+    let mut sections = vec![Section::Prelude, Section::Client];
+    sections.extend((0..op_chunks).map(Section::Methods));
+    if op_chunks > 0 {
+        sections.push(Section::BuilderTypes);
+    }
+    sections.extend((0..op_chunks).map(Section::BuilderImpls));
+    sections.extend((0..op_chunks.max(1)).map(Section::OperationTypes));
+    sections.extend((0..type_chunks.max(1)).map(Section::Models));
+    sections.extend((0..type_chunks).map(Section::Validation));
+    if options.mocks != Mocks::None {
+        sections.push(Section::Mocks);
+    }
     sections
 }
 
-/// Cuts a list into at most `slices` consecutive ranges of about equal
-/// total weight: one empty range for an empty list, else no empty range.
-fn slice_bounds(weights: impl Iterator<Item = usize>, slices: usize) -> Vec<(usize, usize)> {
-    let weights: Vec<usize> = weights.collect();
-    let slices = slices.max(1);
-    let total: usize = weights.iter().sum();
-    let mut bounds = Vec::with_capacity(slices);
-    let (mut start, mut sum) = (0, 0);
-    for (i, weight) in weights.iter().enumerate() {
-        sum += weight;
-        // The end of slice k is where the running sum first reaches its share.
-        if bounds.len() + 1 < slices && sum * slices >= total * (bounds.len() + 1) {
-            bounds.push((start, i + 1));
-            start = i + 1;
+fn chunks(len: usize, size: usize) -> usize {
+    len.div_ceil(size)
+}
+
+fn range(len: usize, size: usize, chunk: usize) -> std::ops::Range<usize> {
+    (chunk * size).min(len)..((chunk + 1) * size).min(len)
+}
+
+/// What every emitter of one module shares: the API, the options, and
+/// facts computed once.
+pub struct Context<'a> {
+    pub api: &'a Api,
+    pub options: &'a EmitOptions,
+    /// Types in file order (by name).
+    pub order: Vec<TypeId>,
+    pub features: Features,
+    pub gates: crate::features::Gates,
+}
+
+impl<'a> Context<'a> {
+    pub fn new(api: &'a Api, options: &'a EmitOptions) -> Self {
+        Context {
+            api,
+            options,
+            order: api.ids_by_name(),
+            features: features(api),
+            gates: crate::features::Gates::of(api, options.tag_features.as_deref()),
         }
     }
-    if start < weights.len() || bounds.is_empty() {
-        bounds.push((start, weights.len()));
-    }
-    bounds
 }
 
-/// About how much output an operation's method makes (in lines).
-fn operation_weight(op: &crate::ir::Operation) -> usize {
-    let doc_lines = |doc: &Option<String>| doc.as_deref().map_or(0, |d| d.lines().count());
-    16 + 3 * op.params.len()
-        + 2 * op.responses.len()
-        + usize::from(op.body.is_some()) * 3
-        + doc_lines(&op.summary)
-        + doc_lines(&op.description)
-}
-
-/// About how much output a type definition makes (in lines).
-fn type_weight(def: &crate::ir::TypeDef) -> usize {
-    use crate::ir::TypeKind;
-    let doc = def.doc.as_deref().map_or(0, |d| d.lines().count());
-    doc + match &def.kind {
-        TypeKind::Struct(s) => {
-            4 + s
-                .fields
-                .iter()
-                .map(|f| 2 + f.doc.as_deref().map_or(0, |d| d.lines().count()))
-                .sum::<usize>()
-        }
-        TypeKind::StringEnum(values) => 30 + 4 * values.len(),
-        TypeKind::IntegerEnum(values) => 30 + 4 * values.len(),
-        TypeKind::Union(u) => 12 + 6 * u.variants.len(),
-        TypeKind::Alias(_) => 2,
-    }
-}
-
-/// Tokens of one section of the module.
-pub fn emit_section(
-    api: &Api,
-    runtime: &RuntimeLocation,
-    serde: SerdeDerives,
-    section: Section,
-) -> Result<TokenStream, String> {
+/// Tokens of one section.
+pub fn emit_section(cx: &Context<'_>, section: Section) -> Result<TokenStream, String> {
+    let api = cx.api;
+    let ops = |chunk| range(api.operations.len(), OPERATIONS_PER_SECTION, chunk);
+    let types = |chunk| range(cx.order.len(), TYPES_PER_SECTION, chunk);
     Ok(match section {
-        Section::Prelude => {
-            let runtime_import = match runtime {
-                // The runtime follows as text, see `embedded_runtime`.
-                RuntimeLocation::Embedded => TokenStream::new(),
-                RuntimeLocation::Import(path) => {
-                    let path: syn::Path =
-                        syn::parse_str(path).map_err(|e| format!("runtime path `{path}`: {e}"))?;
-                    quote! {
-                        #[allow(unused_imports)]
-                        use #path;
-                    }
-                }
+        Section::Prelude => prelude(cx)?,
+        Section::Client => client::emit_client(cx),
+        Section::Methods(chunk) => methods::emit_methods(cx, ops(chunk)),
+        Section::OperationTypes(chunk) => {
+            let mut out = if chunk == 0 {
+                operation_types::shared_error_enums(cx)
+            } else {
+                TokenStream::new()
             };
-            quote! {
-                #[allow(unused_imports)]
-                use serde::{Deserialize, Serialize};
-
-                #runtime_import
-            }
+            out.extend(operation_types::emit_operation_types(cx, ops(chunk)));
+            out
         }
-        Section::Client { start, end } => client::emit_client(api, start..end),
-        Section::OperationTypes => client::emit_operation_types(api),
-        Section::Models { start, end } => models::emit_models(api, serde, start..end),
-        Section::Validation => validate::emit_validation(api),
+        Section::Models(chunk) => {
+            let range = types(chunk);
+            let last = range.end >= cx.order.len();
+            models::emit_models(cx, &cx.order[range], last)?
+        }
+        Section::Validation(chunk) => validate::emit_validation(cx, &cx.order[types(chunk)]),
+        Section::BuilderTypes => builders::emit_builder_types(cx),
+        Section::BuilderImpls(chunk) => builders::emit_builder_impls(cx, ops(chunk)),
+        Section::Mocks => mock::emit_mock_module(cx),
     })
 }
 
-/// Which optional crates the generated module needs.
-pub fn features(api: &Api) -> Features {
-    features_of(api)
+/// The imports of the module, and checks that the runtime has the
+/// features the module needs.
+fn prelude(cx: &Context<'_>) -> Result<TokenStream, String> {
+    let (import, checks) = match &cx.options.runtime {
+        RuntimeLocation::Crate(path) => {
+            let path: syn::Path =
+                syn::parse_str(path).map_err(|e| format!("runtime path `{path}`: {e}"))?;
+            let mut checks = TokenStream::new();
+            if cx.features.chrono {
+                checks.extend(quote!(runtime::require_feature!(chrono);));
+            }
+            if cx.features.uuid {
+                checks.extend(quote!(runtime::require_feature!(uuid);));
+            }
+            if cx.options.mocks == Mocks::Always {
+                checks.extend(quote!(runtime::require_feature!(mock);));
+            }
+            // Public, so that users name errors and settings through the module.
+            (quote!(pub use #path as runtime;), checks)
+        }
+        // A vendored runtime is built with what the module needs.
+        RuntimeLocation::Vendored(path) => {
+            let path: syn::Path =
+                syn::parse_str(path).map_err(|e| format!("runtime path `{path}`: {e}"))?;
+            (quote!(pub use #path;), TokenStream::new())
+        }
+    };
+    let serde = serde_imports(cx);
+    Ok(quote! {
+        #import
+        #serde
+        #checks
+    })
 }
 
-fn features_of(api: &Api) -> Features {
+/// The serde traits some type derives or implements, imported once.
+fn serde_imports(cx: &Context<'_>) -> TokenStream {
+    let (mut serialize, mut deserialize) = (false, false);
+    for (index, def) in cx.api.types.iter().enumerate() {
+        use crate::ir::TypeKind;
+        if matches!(def.kind, TypeKind::Alias(_) | TypeKind::External(_)) {
+            continue;
+        }
+        let traits = SerdeTraits::of(cx, TypeId(index));
+        serialize |= traits.serialize;
+        deserialize |= traits.deserialize;
+    }
+    match (serialize, deserialize) {
+        (true, true) => quote!(
+            use runtime::serde::{Deserialize, Serialize};
+        ),
+        (true, false) => quote!(
+            use runtime::serde::Serialize;
+        ),
+        (false, true) => quote!(
+            use runtime::serde::Deserialize;
+        ),
+        (false, false) => TokenStream::new(),
+    }
+}
+
+/// Which optional runtime features the generated module needs.
+pub fn features(api: &Api) -> Features {
     fn visit(ty: &TypeRef, features: &mut Features) {
         match ty {
             TypeRef::DateTime | TypeRef::Date => features.chrono = true,
             TypeRef::Uuid => features.uuid = true,
             TypeRef::Array(inner) | TypeRef::Map(inner) => visit(inner, features),
+            TypeRef::Tuple(items) => items.iter().for_each(|item| visit(item, features)),
             _ => {}
         }
     }
     let mut features = Features::default();
-    crate::ir::visit_type_refs(api, &mut |ty| visit(ty, &mut features));
+    visit_type_refs(api, &mut |ty| visit(ty, &mut features));
     features
 }
 
@@ -229,114 +320,91 @@ pub(crate) fn type_ident(name: &str) -> Ident {
     format_ident!("{}", name)
 }
 
-/// The Rust spelling of a type reference.
-pub(crate) fn rust_type(ty: &TypeRef) -> TokenStream {
-    match ty {
-        TypeRef::String => quote!(String),
-        TypeRef::Integer(IntegerWidth::I32) => quote!(i32),
-        TypeRef::Integer(IntegerWidth::I64) => quote!(i64),
-        TypeRef::Integer(IntegerWidth::U32) => quote!(u32),
-        TypeRef::Integer(IntegerWidth::U64) => quote!(u64),
-        TypeRef::Float(FloatWidth::F32) => quote!(f32),
-        TypeRef::Float(FloatWidth::F64) => quote!(f64),
-        TypeRef::Boolean => quote!(bool),
-        TypeRef::DateTime => quote!(chrono::DateTime<chrono::Utc>),
-        TypeRef::Date => quote!(chrono::NaiveDate),
-        TypeRef::Uuid => quote!(uuid::Uuid),
-        TypeRef::Bytes => quote!(runtime::Bytes),
-        TypeRef::Json => quote!(serde_json::Value),
-        TypeRef::Unit => quote!(()),
-        TypeRef::Named(name) => {
-            let name = type_ident(name);
-            quote!(#name)
+/// The serde traits one type derives.
+#[derive(Clone, Copy)]
+pub(crate) struct SerdeTraits {
+    pub serialize: bool,
+    pub deserialize: bool,
+}
+
+impl SerdeTraits {
+    pub fn of(cx: &Context<'_>, id: TypeId) -> SerdeTraits {
+        let usage = &cx.api.usage;
+        match cx.options.serde {
+            // Types no operation uses, and what they contain, get both:
+            // nothing tells which one is wanted.
+            SerdeDerives::AsUsed => SerdeTraits {
+                serialize: usage.encodes(id) || mocked(cx, id),
+                deserialize: usage.decodes(id),
+            },
+            SerdeDerives::Both => SerdeTraits {
+                serialize: true,
+                deserialize: true,
+            },
         }
-        TypeRef::Array(inner) => {
-            let inner = rust_type(inner);
-            quote!(Vec<#inner>)
+    }
+
+    /// The traits to derive, for a derive list (`serde_derives` carry
+    /// `#[serde(crate)]` separately, see [`serde_crate`]).
+    pub fn derives(self) -> Vec<TokenStream> {
+        let mut out = Vec::new();
+        if self.serialize {
+            out.push(quote!(Serialize));
         }
-        TypeRef::Map(inner) => {
-            let inner = rust_type(inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
+        if self.deserialize {
+            out.push(quote!(Deserialize));
         }
+        out
+    }
+
+    pub fn any(self) -> bool {
+        self.serialize || self.deserialize
     }
 }
 
-/// Types that are `Copy` and so passed by value.
-pub(crate) fn is_copy(ty: &TypeRef) -> bool {
-    matches!(
-        ty,
-        TypeRef::Integer(_)
-            | TypeRef::Float(_)
-            | TypeRef::Boolean
-            | TypeRef::DateTime
-            | TypeRef::Date
-            | TypeRef::Uuid
-            | TypeRef::Unit
-    )
+/// With mocks, every received type also encodes (the mock sends it).
+fn mocked(cx: &Context<'_>, id: TypeId) -> bool {
+    cx.options.mocks != Mocks::None && cx.api.usage.received.contains(&id)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// `#[serde(crate = "runtime::serde")]`: the derives find serde through the
+/// runtime, so the user's crate needs no serde dependency of its own.
+pub(crate) fn serde_crate() -> TokenStream {
+    quote!(#[serde(crate = "runtime::serde")])
+}
 
-    /// Indenting the runtime as text is only safe while no literal in it
-    /// spans lines (indenting would change the literal's value).
-    #[test]
-    fn the_runtime_has_no_literal_that_spans_lines() {
-        fn check(tokens: TokenStream) {
-            for token in tokens {
-                match token {
-                    proc_macro2::TokenTree::Literal(literal) => {
-                        let text = literal.to_string();
-                        assert!(
-                            !text.contains('\n'),
-                            "multi-line literal in the runtime: {text}"
-                        );
-                    }
-                    proc_macro2::TokenTree::Group(group) => check(group.stream()),
-                    _ => {}
-                }
-            }
-        }
-        check(RUNTIME_SOURCE.parse().expect("the runtime lexes"));
-    }
-
-    #[test]
-    fn slices_cover_the_list_in_order_without_empty_ones() {
-        assert_eq!(slice_bounds([].into_iter(), 4), vec![(0, 0)]);
-        assert_eq!(slice_bounds([5].into_iter(), 4), vec![(0, 1)]);
-        assert_eq!(
-            slice_bounds([1, 1, 1, 1].into_iter(), 2),
-            vec![(0, 2), (2, 4)]
-        );
-        // A heavy item ends a slice: the rest share the others.
-        assert_eq!(
-            slice_bounds([1, 1, 10, 1, 1].into_iter(), 3),
-            vec![(0, 3), (3, 4), (4, 5)]
-        );
-        assert_eq!(
-            slice_bounds([10, 1, 1, 1, 1].into_iter(), 2),
-            vec![(0, 1), (1, 5)]
-        );
-        for slices in 1..6 {
-            let bounds = slice_bounds((0..17).map(|i| i % 5 + 1), slices);
-            assert!(bounds.len() <= slices);
-            assert_eq!(bounds.first().unwrap().0, 0);
-            assert_eq!(bounds.last().unwrap().1, 17);
-            assert!(bounds.windows(2).all(|w| w[0].1 == w[1].0));
-            assert!(bounds.iter().all(|(start, end)| start < end));
+/// The extra derives and attributes the user asked for on a type.
+pub(crate) fn extra_derives(cx: &Context<'_>, name: &str) -> (Vec<TokenStream>, TokenStream) {
+    let derives = cx
+        .options
+        .derives
+        .iter()
+        .filter(|(selector, _)| selector.matches(name))
+        .filter_map(|(_, path)| path.parse::<TokenStream>().ok())
+        .collect();
+    let mut attributes = TokenStream::new();
+    for (_, attribute) in cx
+        .options
+        .attributes
+        .iter()
+        .filter(|(s, _)| s.matches(name))
+    {
+        if let Ok(tokens) = attribute.parse::<TokenStream>() {
+            attributes.extend(quote!(#[#tokens]));
         }
     }
+    (derives, attributes)
+}
 
-    #[test]
-    fn the_embedded_runtime_is_the_runtime_inside_a_module() {
-        let file = syn::parse_file(&embedded_runtime()).expect("parses");
-        let [syn::Item::Mod(module)] = &file.items[..] else {
-            panic!("one module expected");
-        };
-        assert_eq!(module.ident, "runtime");
-        let inner = &module.content.as_ref().expect("inline module").1;
-        let original = syn::parse_file(RUNTIME_SOURCE).expect("parses").items;
-        assert_eq!(inner, &original);
+/// Validated options: extra derives and attributes must parse as Rust.
+pub fn check_options(options: &EmitOptions) -> Result<(), String> {
+    for (_, path) in &options.derives {
+        syn::parse_str::<syn::Path>(path)
+            .map_err(|e| format!("derive `{path}` is not a path: {e}"))?;
     }
+    for (_, attribute) in &options.attributes {
+        syn::parse_str::<syn::Meta>(attribute)
+            .map_err(|e| format!("attribute `{attribute}` is not an attribute: {e}"))?;
+    }
+    Ok(())
 }

@@ -1,102 +1,143 @@
 //! Constraints (`maxLength`, `pattern`, `minimum`, ...) → `runtime::Validate`
 //! impls, checked by the client before a request is sent.
 
-use std::collections::BTreeSet;
-
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use super::{ident, type_ident};
-use crate::ir::{Api, Constraints, Presence, TypeKind, TypeRef, refers_to};
+use super::{Context, ident, type_ident};
+use crate::ir::{Constraints, FloatWidth, Presence, Struct, TypeId, TypeKind, TypeRef, Union};
 
-pub fn emit_validation(api: &Api) -> TokenStream {
-    let set = &api.usage.validated;
-    let impls = api.types.iter().filter(|d| set.contains(&d.name)).filter_map(|def| {
-        let name = type_ident(&def.name);
-        let uses_path;
-        let body = match &def.kind {
-            TypeKind::Struct(s) => {
-                let checks: Vec<TokenStream> = s.fields.iter().map(|field| {
-                    let member = ident(&field.rust_name);
-                    let wire = &field.wire_name;
-                    // Only nested checks: the runtime's impls for `Option`,
-                    // `Nullable`, `Box`, `Vec` and maps look inside.
-                    if field.constraints.is_empty() && refers_to(&field.ty, set) {
-                        return quote! {
-                            runtime::Validate::validate(&self.#member, &runtime::join_path(path, #wire))?;
-                        };
-                    }
-                    let inner = checks_for(&field.ty, &field.constraints, quote!(value), &quote!(&path), set);
-                    if inner.is_empty() {
-                        return quote!();
-                    }
-                    let with_path = quote! {
-                        let path = runtime::join_path(path, #wire);
-                        #inner
-                    };
-                    match field.presence {
-                        Presence::Required => quote! { { let value = &self.#member; #with_path } },
-                        Presence::Optional | Presence::RequiredNullable => {
-                            quote! { if let Some(value) = &self.#member { #with_path } }
-                        }
-                        Presence::OptionalNullable => {
-                            quote! { if let runtime::Nullable::Value(value) = &self.#member { #with_path } }
-                        }
-                    }
-                }).collect();
-                let additional = s.additional.as_ref().filter(|t| refers_to(t, set)).map(|_| {
-                    quote! { runtime::Validate::validate(&self.additional_properties, path)?; }
-                });
-                uses_path = additional.is_some() || checks.iter().any(|c| !c.is_empty());
-                quote! { #(#checks)* #additional Ok(()) }
-            }
-            TypeKind::Union(u) => {
-                uses_path = u.variants.iter().any(|v| refers_to(&v.ty, set));
-                let arms = u.variants.iter().map(|v| {
-                    let variant = type_ident(&v.rust_name);
-                    if v.ty == TypeRef::Unit {
-                        quote!(Self::#variant => Ok(()),)
-                    } else if refers_to(&v.ty, set) {
-                        quote!(Self::#variant(value) => runtime::Validate::validate(value, path),)
-                    } else {
-                        quote!(Self::#variant(_) => Ok(()),)
-                    }
-                });
-                let catch_all = u.tag.as_ref().map(|_| quote!(_ => Ok(()),));
-                quote! { match self { #(#arms)* #catch_all } }
-            }
-            // Aliases are checked through the type they name.
-            TypeKind::Alias(_) | TypeKind::StringEnum(_) | TypeKind::IntegerEnum(_) => return None,
+/// Whether a type reference holds something to check.
+pub fn refers_to_validated(cx: &Context<'_>, ty: &TypeRef) -> bool {
+    let mut found = false;
+    ty.visit_named(&mut |id| found |= cx.api.usage.validated.contains(&id));
+    found
+}
+
+pub fn emit_validation(cx: &Context<'_>, ids: &[TypeId]) -> TokenStream {
+    let mut out = TokenStream::new();
+    for &id in ids.iter().filter(|id| cx.api.usage.validated.contains(id)) {
+        let def = cx.api.def(id);
+        let (body, uses_path, deprecated) = match &def.kind {
+            TypeKind::Struct(s) => struct_checks(cx, s),
+            TypeKind::Union(u) => union_checks(cx, u),
+            // Constrained types have their impl beside them; aliases are
+            // checked through the type they name.
+            _ => continue,
         };
+        let name = type_ident(&def.name);
+        let gate = cx.gates.type_gate(id);
         // Constraints that do not apply to the field's type give no check.
-        let path = if uses_path { quote!(path) } else { quote!(_path) };
-        Some(quote! {
+        let path = if uses_path {
+            quote!(path)
+        } else {
+            quote!(_path)
+        };
+        // Checking a deprecated field is not a use of it.
+        let allow = deprecated.then(|| quote!(#[allow(deprecated)]));
+        out.extend(quote! {
+            #gate
+            #allow
             impl runtime::Validate for #name {
                 fn validate(&self, #path: &str) -> Result<(), runtime::ValidationError> {
                     #body
                 }
             }
-        })
-    });
-    let mut out = TokenStream::new();
-    out.extend(impls);
+        });
+    }
     out
 }
 
+fn struct_checks(cx: &Context<'_>, s: &Struct) -> (TokenStream, bool, bool) {
+    let mut checks = Vec::new();
+    let mut deprecated = false;
+    for field in &s.fields {
+        let member = ident(&field.rust_name);
+        let wire = &field.wire_name;
+        let nested = refers_to_validated(cx, &field.ty);
+        if field.flatten {
+            if nested {
+                checks.push(quote!(runtime::Validate::validate(&self.#member, path)?;));
+            }
+            continue;
+        }
+        // Only nested checks: the runtime's impls for `Option`, `Nullable`,
+        // `Box`, `Vec` and maps look inside.
+        let check = if field.constraints.is_empty() && nested {
+            quote!(runtime::Validate::validate(&self.#member, &runtime::join_path(path, #wire))?;)
+        } else {
+            let inner = checks_for(
+                cx,
+                &field.ty,
+                &field.constraints,
+                quote!(value),
+                &quote!(&path),
+            );
+            if inner.is_empty() {
+                continue;
+            }
+            let with_path = quote! {
+                let path = runtime::join_path(path, #wire);
+                #inner
+            };
+            match field.presence {
+                Presence::Required => quote! { { let value = &self.#member; #with_path } },
+                Presence::Optional | Presence::RequiredNullable => {
+                    quote! { if let Some(value) = &self.#member { #with_path } }
+                }
+                Presence::OptionalNullable => {
+                    quote! { if let runtime::Nullable::Value(value) = &self.#member { #with_path } }
+                }
+            }
+        };
+        deprecated |= field.deprecated.is_some();
+        checks.push(check);
+    }
+    let additional = s
+        .additional
+        .as_ref()
+        .filter(|t| refers_to_validated(cx, t))
+        .map(|_| quote! { runtime::Validate::validate(&self.additional_properties, path)?; });
+    let uses_path = additional.is_some() || !checks.is_empty();
+    (
+        quote! { #(#checks)* #additional Ok(()) },
+        uses_path,
+        deprecated,
+    )
+}
+
+fn union_checks(cx: &Context<'_>, u: &Union) -> (TokenStream, bool, bool) {
+    let uses_path = u.variants.iter().any(|v| refers_to_validated(cx, &v.ty));
+    let arms = u.variants.iter().map(|v| {
+        let variant = type_ident(&v.rust_name);
+        if v.ty == TypeRef::Unit && v.tag_stripped {
+            quote!(Self::#variant => Ok(()),)
+        } else if refers_to_validated(cx, &v.ty) {
+            quote!(Self::#variant(value) => runtime::Validate::validate(value, path),)
+        } else {
+            quote!(Self::#variant(_) => Ok(()),)
+        }
+    });
+    let catch_all = u.tag.as_ref().map(|_| quote!(_ => Ok(()),));
+    (
+        quote! { match self { #(#arms)* #catch_all } },
+        uses_path,
+        false,
+    )
+}
+
 /// Checks of one value (`value` is an expression of type `&T`, `path` a
-/// `String` in scope); empty when there is nothing to check.
+/// `&str` expression in scope); empty when there is nothing to check.
 pub fn checks_for(
+    cx: &Context<'_>,
     ty: &TypeRef,
     constraints: &Constraints,
     value: TokenStream,
     path: &TokenStream,
-    set: &BTreeSet<String>,
 ) -> TokenStream {
     let mut checks = Vec::new();
     let c = constraints;
-    let is_text = matches!(ty, TypeRef::String);
-    let is_number = matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_));
-    if is_text {
+    if matches!(ty, TypeRef::String) {
         if let Some(n) = c.min_length {
             checks.push(quote!(runtime::check_min_length(#path, #value, #n)?;));
         }
@@ -107,12 +148,12 @@ pub fn checks_for(
             checks.push(quote!(runtime::check_pattern(#path, #value, #pattern, #regex)?;));
         }
     }
-    let as_f64 = if matches!(ty, TypeRef::Float(crate::ir::FloatWidth::F64)) {
-        quote!(*#value)
-    } else {
-        quote!(*#value as f64)
-    };
-    if is_number {
+    if matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_)) {
+        let as_f64 = if matches!(ty, TypeRef::Float(FloatWidth::F64)) {
+            quote!(*#value)
+        } else {
+            quote!(*#value as f64)
+        };
         if let Some(min) = c.minimum {
             let min = Literal::f64_suffixed(min);
             let exclusive = c.exclusive_minimum;
@@ -136,7 +177,7 @@ pub fn checks_for(
             checks.push(quote!(runtime::check_max_items(#path, #value.len(), #n)?;));
         }
         let item_constraints = c.items.as_deref().cloned().unwrap_or_default();
-        let item_checks = checks_for(item, &item_constraints, quote!(item), &quote!(&path), set);
+        let item_checks = checks_for(cx, item, &item_constraints, quote!(item), &quote!(&path));
         if !item_checks.is_empty() {
             checks.push(quote! {
                 for (i, item) in #value.iter().enumerate() {
@@ -145,7 +186,7 @@ pub fn checks_for(
                 }
             });
         }
-    } else if refers_to(ty, set) {
+    } else if refers_to_validated(cx, ty) {
         checks.push(quote!(runtime::Validate::validate(#value, #path)?;));
     }
     quote!(#(#checks)*)

@@ -61,8 +61,34 @@ pub fn convert(document: &mut Value) -> Result<Vec<(String, String)>, (String, S
     {
         license.remove("identifier");
     }
+    add_missing_responses(root);
     walk(document, "#", false, &mut warnings)?;
     Ok(warnings)
+}
+
+/// `responses` is optional in 3.1 (required in 3.0): an operation without
+/// it documents no response, which is what an empty map says.
+fn add_missing_responses(root: &mut Map<String, Value>) {
+    const METHODS: &[&str] = &[
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let path_items = root
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut());
+    for item in path_items.filter_map(Value::as_object_mut) {
+        for (method, operation) in item.iter_mut() {
+            if let Some(operation) = operation
+                .as_object_mut()
+                .filter(|_| METHODS.contains(&method.as_str()))
+            {
+                operation
+                    .entry("responses")
+                    .or_insert_with(|| Value::Object(Map::new()));
+            }
+        }
+    }
 }
 
 /// Visits every node; `schema` says whether this node is a schema object.
@@ -89,6 +115,10 @@ fn walk(
     match node {
         Value::Object(map) => {
             for (key, child) in map.iter_mut() {
+                // `additionalProperties: false` (or `true`) is 3.0 as well.
+                if schema && key == "additionalProperties" && child.is_boolean() {
+                    continue;
+                }
                 let child_pointer = format!("{pointer}/{}", pointer_token(key));
                 let child_is_schema = is_schema_slot(pointer, key, schema);
                 if child_is_schema == Slot::Map {

@@ -7,8 +7,10 @@
 //! goes through a `serde_json::Value` tree, which is checked, rewritten
 //! and then decoded, so that a type error is reported with its JSON pointer.
 
+mod bundle;
 mod convert31;
 mod scan;
+mod yaml;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -28,6 +30,32 @@ pub struct LoadedSpec {
     /// Schemas that `$ref`s reach inside a component (such as
     /// `#/components/schemas/Tag/allOf/0`), keyed by the reference.
     pub nested_refs: BTreeMap<String, openapiv3::Schema>,
+    /// The other files of a multi-file spec, and where each bundled part
+    /// came from.
+    pub bundled: bundle::Bundled,
+}
+
+impl LoadedSpec {
+    /// Every file the spec was read from, the root first.
+    pub fn files(&self) -> Vec<PathBuf> {
+        std::iter::once(self.path.clone())
+            .chain(self.bundled.files.iter().cloned())
+            .collect()
+    }
+
+    /// Points a location of the document at the file it came from, with
+    /// its line.
+    pub fn locate(&self, location: &mut Location, lines: &crate::diagnostics::SpecLines<'_>) {
+        match bundle::locate(&self.bundled, location) {
+            Some(text) => location.fill_line(&crate::diagnostics::SpecLines::new(&text)),
+            None => location.fill_line(lines),
+        }
+    }
+
+    /// An error of lowering, in the file it came from, with its line.
+    pub fn locate_error(&self, err: Error) -> Error {
+        locate_in(&self.bundled, err).with_line(&self.text)
+    }
 }
 
 /// Specs above this size are worth a second thread: their typed document
@@ -80,6 +108,7 @@ fn parse_plain_json(path: &Path, bytes: &[u8]) -> Option<LoadedSpec> {
         warnings: Vec::new(),
         text: text.to_string(),
         nested_refs: BTreeMap::new(),
+        bundled: bundle::Bundled::default(),
     })
 }
 
@@ -157,21 +186,55 @@ impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
 /// rewritten where needed (3.1, foreign references), then typed.
 fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     let mut value = parse_value(path, bytes)?;
-    let mut warnings = Vec::new();
+    let bundled = if bundle::has_external_refs(&value) {
+        bundle::bundle(path, &String::from_utf8_lossy(bytes), &mut value)?
+    } else {
+        bundle::Bundled::default()
+    };
+    let sources = bundle::Bundled {
+        root: bundled.root.clone(),
+        sources: bundled.sources.clone(),
+        ..Default::default()
+    };
+    parse_bundle(path, bytes, value, bundled).map_err(|err| locate_in(&sources, err))
+}
+
+/// An error located in the bundle, pointed at the file it came from.
+fn locate_in(sources: &bundle::Bundled, err: Error) -> Error {
+    match err {
+        Error::Spec {
+            mut location,
+            message,
+        } => {
+            if let Some(text) = bundle::locate(sources, &mut location) {
+                location.fill_line(&crate::diagnostics::SpecLines::new(&text));
+            }
+            Error::Spec { location, message }
+        }
+        other => other,
+    }
+}
+
+/// The document, bundled when it had other files, checked, converted from
+/// 3.1 when it is, and typed.
+fn parse_bundle(
+    path: &Path,
+    bytes: &[u8],
+    mut value: serde_json::Value,
+    mut bundled: bundle::Bundled,
+) -> Result<LoadedSpec> {
+    let mut warnings = std::mem::take(&mut bundled.warnings);
     if check_version(path, &value)? == Version::V3_1 {
         let converted = convert31::convert(&mut value)
             .map_err(|(pointer, message)| Error::spec(path, pointer, message))?;
-        warnings = converted
-            .into_iter()
-            .map(|(pointer, message)| Warning {
-                location: Location {
-                    file: path.to_path_buf(),
-                    line_col: None,
-                    pointer: Some(pointer),
-                },
-                message,
-            })
-            .collect();
+        warnings.extend(converted.into_iter().map(|(pointer, message)| Warning {
+            location: Location {
+                file: path.to_path_buf(),
+                line_col: None,
+                pointer: Some(pointer),
+            },
+            message,
+        }));
     }
     let scan = |value: &serde_json::Value| {
         scan::scan(value).map_err(|err| Error::spec(path, "", err.to_string()))
@@ -202,23 +265,23 @@ fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         findings.nested_refs
     };
     let nested_refs = nested_schema_refs(&value, nested);
-    if bytes.len() > LARGE_SPEC_BYTES {
-        crate::drop_later(value);
-    }
     let text = String::from_utf8_lossy(bytes).into_owned();
-    if !warnings.is_empty() {
-        let lines = crate::diagnostics::SpecLines::new(&text);
-        for warning in &mut warnings {
-            warning.location.fill_line(&lines);
-        }
-    }
-    Ok(LoadedSpec {
+    let mut loaded = LoadedSpec {
         path: path.to_path_buf(),
         openapi,
-        warnings,
+        warnings: Vec::new(),
         nested_refs,
         text,
-    })
+        bundled,
+    };
+    if !warnings.is_empty() {
+        let lines = crate::diagnostics::SpecLines::new(&loaded.text);
+        for warning in &mut warnings {
+            loaded.locate(&mut warning.location, &lines);
+        }
+    }
+    loaded.warnings = warnings;
+    Ok(loaded)
 }
 
 /// Replaces each response, parameter or request body that `$ref`s a
@@ -351,16 +414,23 @@ fn parse_value(path: &Path, bytes: &[u8]) -> Result<serde_json::Value> {
         message,
     };
     if looks_like_json {
-        serde_json::from_slice(bytes)
+        serde_json::from_slice::<yaml::JsonFromYaml>(bytes)
+            .map(|value| value.0)
             .map_err(|err| located(err.line(), err.column(), format!("invalid JSON: {err}")))
     } else {
         let text = std::str::from_utf8(bytes)
             .map_err(|err| Error::spec(path, "", format!("the file is not UTF-8 text: {err}")))?;
-        serde_yaml::from_str(text).map_err(|err| match err.location() {
+        yaml_to_json(text).map_err(|err| match err.location() {
             Some(loc) => located(loc.line(), loc.column(), format!("invalid YAML: {err}")),
             None => Error::spec(path, "", format!("invalid YAML: {err}")),
         })
     }
+}
+
+/// YAML text as the JSON tree a JSON parser would read from the same
+/// document (integers beyond 64 bits as floats, scalar keys as text).
+pub fn yaml_to_json(text: &str) -> std::result::Result<serde_json::Value, serde_yaml::Error> {
+    serde_yaml::from_str::<yaml::JsonFromYaml>(text).map(|value| value.0)
 }
 
 #[derive(PartialEq, Eq)]
@@ -379,6 +449,15 @@ fn check_version(path: &Path, value: &serde_json::Value) -> Result<Version> {
             "#/swagger",
             format!(
                 "Swagger {swagger} documents are not supported; convert the spec to OpenAPI 3.0 first (for example with swagger2openapi)"
+            ),
+        ));
+    }
+    if let Some(number) = object.get("openapi").filter(|v| v.is_number()) {
+        return Err(Error::spec(
+            path,
+            "#/openapi",
+            format!(
+                "`openapi: {number}` is a number; the version must be a string, such as `openapi: \"3.0.3\"`"
             ),
         ));
     }

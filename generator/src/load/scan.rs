@@ -32,6 +32,8 @@ pub struct Findings {
     /// document (such as `#/components/schemas/Tag/allOf/0`), in document
     /// order, possibly repeated.
     pub nested_refs: Vec<String>,
+    /// Whether some `$ref` names another file.
+    pub external_refs: bool,
 }
 
 impl Findings {
@@ -45,6 +47,7 @@ impl Findings {
                 .is_some_and(|v| v.starts_with("3.0."))
             && self.foreign_refs.is_empty()
             && self.nested_refs.is_empty()
+            && !self.external_refs
     }
 }
 
@@ -229,6 +232,10 @@ impl<'de> DeserializeSeed<'de> for Node<'_, 'de, '_> {
 impl Node<'_, '_, '_> {
     fn reference(self, reference: &str) {
         if !self.ref_value {
+            return;
+        }
+        if !reference.starts_with('#') {
+            self.scanner.findings.external_refs = true;
             return;
         }
         // The `$ref` key is the last path segment; the referring node is

@@ -5,68 +5,129 @@
 //! that cannot be modelled exactly gets a documented fallback and a warning
 //! that names its JSON pointer.
 
+mod aliases;
+mod enums;
+mod errors;
+mod layout;
+mod objects;
 mod operations;
+mod pagination;
+mod params;
 mod pattern;
 mod recursion;
+mod resolve;
+mod responses;
 mod schema_view;
+mod security;
 mod types;
+mod unions;
 
-pub use types::UNKNOWN_VARIANT;
+pub use enums::UNKNOWN_VARIANT;
+pub use operations::synthesized_operation_id;
+pub use pagination::PaginationRule;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use openapiv3::{OpenAPI, ReferenceOr};
+use openapiv3::OpenAPI;
 
 use crate::diagnostics::{Error, Location, Result, Warning};
-use crate::ir::{Api, TypeDef, TypeRef, Usage};
+use crate::ir::{Api, TypeDef, TypeId, TypeKind, Usage};
 use crate::load::LoadedSpec;
 use crate::names::NameScope;
 
+/// What lowering can be asked to leave out or replace.
+#[derive(Clone, Debug, Default)]
+pub struct LowerOptions {
+    /// Keep only the operations this accepts (and the types they use).
+    pub filter: Option<OperationFilter>,
+    /// Component schemas replaced by an existing Rust type: schema name →
+    /// Rust path (such as `my_crate::Money`).
+    pub replacements: BTreeMap<String, String>,
+    /// Pagination rules for operations no heuristic recognizes.
+    pub pagination: Vec<PaginationRule>,
+}
+
+/// Which operations to generate: an operation is kept when it matches any
+/// rule (a tag, an `operationId`, or a path prefix); with no rule, all are.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OperationFilter {
+    pub tags: Vec<String>,
+    pub operation_ids: Vec<String>,
+    pub path_prefixes: Vec<String>,
+}
+
+impl OperationFilter {
+    pub fn is_empty(&self) -> bool {
+        self.tags.is_empty() && self.operation_ids.is_empty() && self.path_prefixes.is_empty()
+    }
+
+    pub fn keeps(&self, id: Option<&str>, path: &str, tags: &[String]) -> bool {
+        self.is_empty()
+            || tags.iter().any(|t| self.tags.contains(t))
+            || id.is_some_and(|id| self.operation_ids.iter().any(|o| o == id))
+            || self
+                .path_prefixes
+                .iter()
+                .any(|p| path.starts_with(p.as_str()))
+    }
+}
+
 /// Lowers one parsed spec into the IR of module `module`.
 pub fn lower(spec: &LoadedSpec, module: &str) -> Result<(Api, Vec<Warning>)> {
+    lower_with(spec, module, &LowerOptions::default())
+}
+
+/// [`lower`], with operations filtered and schemas replaced.
+pub fn lower_with(
+    spec: &LoadedSpec,
+    module: &str,
+    options: &LowerOptions,
+) -> Result<(Api, Vec<Warning>)> {
     let openapi = &spec.openapi;
     let mut lowerer = Lowerer {
         file: spec.path.clone(),
         doc: openapi,
         nested_refs: &spec.nested_refs,
+        options,
+        resolved: Default::default(),
         nested_types: BTreeMap::new(),
         types: Vec::new(),
         type_names: NameScope::default(),
-        component_names: BTreeMap::new(),
+        component_ids: BTreeMap::new(),
         warnings: Vec::new(),
     };
     lowerer.name_components();
     lowerer.lower_components()?;
     let security_schemes = lowerer.lower_security_schemes();
-    let operations = lowerer.lower_operations(&security_schemes)?;
-    recursion::box_recursive_fields(&mut lowerer.types);
-
+    let mut operations = lowerer.lower_operations(&security_schemes)?;
+    let error_enums = lowerer.share_error_enums(&mut operations);
+    let types = lowerer.finish_types()?;
+    let idempotency_header = operations::idempotency_header(&operations);
     let info = &openapi.info;
     let mut api = Api {
         module: module.to_string(),
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        servers: openapi.servers.iter().map(server_url).collect(),
-        types: lowerer.types,
+        servers: openapi.servers.iter().map(operations::server).collect(),
+        types,
         operations,
         security_schemes,
+        error_enums,
+        idempotency_header,
         usage: Usage::default(),
     };
+    operations::rename_builders_named_like_types(&mut api);
+    aliases::check_alias_cycles(&api, &spec.path)?;
+    warn_long_names(&api, &mut lowerer.warnings, &spec.path);
+    if options.filter.is_some() {
+        prune_unused_types(&mut api);
+    }
+    recursion::box_recursive_fields(&mut api.types);
+    layout::box_large_variants(&mut api);
     api.usage = Usage::of(&api);
     Ok((api, lowerer.warnings))
-}
-
-/// A server URL with its variables replaced by their defaults.
-fn server_url(server: &openapiv3::Server) -> String {
-    let mut url = server.url.clone();
-    if let Some(variables) = &server.variables {
-        for (name, variable) in variables {
-            url = url.replace(&format!("{{{name}}}"), &variable.default);
-        }
-    }
-    url
 }
 
 struct Lowerer<'a> {
@@ -74,12 +135,17 @@ struct Lowerer<'a> {
     doc: &'a OpenAPI,
     /// Schemas inside components that `$ref`s point at (from the loader).
     nested_refs: &'a BTreeMap<String, openapiv3::Schema>,
-    /// The types already made for those references.
-    nested_types: BTreeMap<String, TypeRef>,
-    types: Vec<TypeDef>,
+    options: &'a LowerOptions,
+    /// Component keys that `$ref` chains end at, memoized (see `resolve`).
+    resolved: resolve::Memo,
+    /// The types already made for references into components.
+    nested_types: BTreeMap<String, crate::ir::TypeRef>,
+    /// The arena: a slot is reserved when a type is named, and filled when
+    /// its schema has been lowered.
+    types: Vec<Option<TypeDef>>,
     type_names: NameScope,
-    /// `components.schemas` key → Rust type name.
-    component_names: BTreeMap<String, String>,
+    /// `components.schemas` key → its type.
+    component_ids: BTreeMap<String, TypeId>,
     warnings: Vec<Warning>,
 }
 
@@ -99,57 +165,97 @@ impl<'a> Lowerer<'a> {
         Error::spec(&self.file, pointer, message)
     }
 
-    /// Follows a local `$ref` to a component of the given kind, through
-    /// chains of references, refusing cycles and dangling targets.
-    fn resolve<'r, T>(
-        &self,
-        item: &'r ReferenceOr<T>,
-        kind: &str,
-        lookup: impl Fn(&str) -> Option<&'r ReferenceOr<T>>,
-        pointer: &str,
-    ) -> Result<(&'r T, Option<String>)> {
-        let mut current = item;
-        let mut seen: Vec<String> = Vec::new();
-        let mut name = None;
-        loop {
-            match current {
-                ReferenceOr::Item(value) => return Ok((value, name)),
-                ReferenceOr::Reference { reference } => {
-                    let prefix = format!("#/components/{kind}/");
-                    let Some(key) = reference.strip_prefix(&prefix) else {
-                        return Err(self.error(
-                            pointer,
-                            format!(
-                                "unsupported $ref `{reference}`: only local references to #/components/{kind}/ are supported here"
-                            ),
-                        ));
-                    };
-                    let key = unescape_pointer(key);
-                    if seen.contains(&key) {
-                        return Err(self.error(
-                            pointer,
-                            format!(
-                                "$ref cycle with nothing to stand on: {} -> {key}",
-                                seen.join(" -> ")
-                            ),
-                        ));
-                    }
-                    seen.push(key.clone());
-                    current = lookup(&key).ok_or_else(|| {
-                        self.error(
-                            pointer,
-                            format!("dangling $ref `{reference}`: no such component"),
-                        )
-                    })?;
-                    name = Some(key);
-                }
+    /// Reserves the slot of a type to be defined under a fresh name made
+    /// from `hint`.
+    fn reserve(&mut self, hint: &str, pointer: &str) -> TypeId {
+        let name = self.type_names.claim(&crate::names::type_ident(hint));
+        self.reserve_named(name, pointer)
+    }
+
+    fn reserve_named(&mut self, name: String, pointer: &str) -> TypeId {
+        let id = TypeId(self.types.len());
+        self.types.push(Some(TypeDef {
+            name,
+            doc: None,
+            pointer: pointer.to_string(),
+            // Filled in by `define`; every reserved slot is (see `finish_types`).
+            kind: TypeKind::Alias(crate::ir::TypeRef::Json),
+        }));
+        id
+    }
+
+    fn define(&mut self, id: TypeId, doc: Option<String>, kind: TypeKind) {
+        if let Some(def) = self.types[id.0].as_mut() {
+            def.doc = doc;
+            def.kind = kind;
+        }
+    }
+
+    fn finish_types(&mut self) -> Result<Vec<TypeDef>> {
+        std::mem::take(&mut self.types)
+            .into_iter()
+            .map(|slot| slot.ok_or_else(|| Error::internal("lowering left a type undefined")))
+            .collect()
+    }
+}
+
+/// Names past the identifier limit are cut; each is reported once.
+fn warn_long_names(api: &Api, warnings: &mut Vec<Warning>, file: &std::path::Path) {
+    let limit = crate::names::MAX_IDENT;
+    let mut warn = |pointer: &str, name: &str| {
+        warnings.push(Warning {
+            location: Location {
+                file: file.to_path_buf(),
+                line_col: None,
+                pointer: Some(pointer.to_string()),
+            },
+            message: format!(
+                "a name of {} characters is cut to {limit} (with a hash that keeps it unique)",
+                name.chars().count()
+            ),
+        });
+    };
+    for def in &api.types {
+        let token = def.pointer.rsplit('/').next().unwrap_or_default();
+        if token.len() > limit {
+            warn(&def.pointer, token);
+        }
+        if let crate::ir::TypeKind::Struct(s) = &def.kind {
+            for field in s.fields.iter().filter(|f| f.wire_name.len() > limit) {
+                warn(&def.pointer, &field.wire_name);
             }
+        }
+    }
+    for op in &api.operations {
+        if op.id.len() > limit {
+            warn(&op.pointer, &op.id);
+        }
+        for param in op.params.iter().filter(|p| p.wire_name.len() > limit) {
+            warn(&op.pointer, &param.wire_name);
         }
     }
 }
 
-/// Decodes `~1` and `~0` (and percent-escapes) in one JSON-pointer token.
-fn unescape_pointer(token: &str) -> String {
-    let decoded = percent_encoding::percent_decode_str(token).decode_utf8_lossy();
-    decoded.replace("~1", "/").replace("~0", "~")
+/// Drops the types no operation reaches (after an operation filter), and
+/// renumbers the rest.
+fn prune_unused_types(api: &mut Api) {
+    let usage = Usage::of(api);
+    let keep: Vec<bool> = (0..api.types.len())
+        .map(|i| usage.sent.contains(&TypeId(i)) || usage.received.contains(&TypeId(i)))
+        .collect();
+    let mut new_ids = vec![None; api.types.len()];
+    let mut next = 0;
+    for (old, kept) in keep.iter().enumerate() {
+        if *kept {
+            new_ids[old] = Some(TypeId(next));
+            next += 1;
+        }
+    }
+    let types = std::mem::take(&mut api.types);
+    api.types = types
+        .into_iter()
+        .zip(&keep)
+        .filter_map(|(def, kept)| kept.then_some(def))
+        .collect();
+    crate::ir::remap_type_ids(api, &|id| new_ids[id.0].unwrap_or(id));
 }

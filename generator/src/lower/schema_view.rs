@@ -7,7 +7,9 @@
 
 use indexmap::IndexMap;
 use openapiv3::{
-    AdditionalProperties, ReferenceOr, Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
+    AdditionalProperties, AnySchema, ArrayType, IntegerFormat, IntegerType, NumberFormat,
+    NumberType, ObjectType, ReferenceOr, Schema, SchemaKind, StringFormat, StringType, Type,
+    VariantOrUnknownOrEmpty,
 };
 
 use crate::ir::Constraints;
@@ -16,9 +18,11 @@ pub struct SchemaView<'s> {
     pub schema: &'s Schema,
     /// `type`, when given.
     pub ty: Option<&'s str>,
-    pub format: Option<String>,
+    pub format: Option<&'s str>,
     /// `enum` values, `null` excluded.
     pub enumeration: Vec<serde_json::Value>,
+    /// Whether `enum` lists `null` among its values.
+    pub enum_has_null: bool,
     pub properties: Option<&'s IndexMap<String, ReferenceOr<Box<Schema>>>>,
     pub required: &'s [String],
     pub additional: Option<&'s AdditionalProperties>,
@@ -30,19 +34,39 @@ pub struct SchemaView<'s> {
     pub constraints: Constraints,
 }
 
-fn format_name<T: std::fmt::Debug>(format: &VariantOrUnknownOrEmpty<T>) -> Option<String> {
+/// A format's name as the spec writes it.
+fn format_name<T>(
+    format: &VariantOrUnknownOrEmpty<T>,
+    known: fn(&T) -> &'static str,
+) -> Option<&str> {
     match format {
-        VariantOrUnknownOrEmpty::Item(item) => Some(known_format_name(&format!("{item:?}"))),
-        VariantOrUnknownOrEmpty::Unknown(name) => Some(name.clone()),
+        VariantOrUnknownOrEmpty::Item(item) => Some(known(item)),
+        VariantOrUnknownOrEmpty::Unknown(name) => Some(name),
         VariantOrUnknownOrEmpty::Empty => None,
     }
 }
 
-/// Maps `openapiv3`'s format variant names back to the spec's spelling.
-fn known_format_name(debug: &str) -> String {
-    match debug {
-        "DateTime" => "date-time".to_string(),
-        other => other.to_ascii_lowercase(),
+fn string_format(format: &StringFormat) -> &'static str {
+    match format {
+        StringFormat::Date => "date",
+        StringFormat::DateTime => "date-time",
+        StringFormat::Password => "password",
+        StringFormat::Byte => "byte",
+        StringFormat::Binary => "binary",
+    }
+}
+
+fn number_format(format: &NumberFormat) -> &'static str {
+    match format {
+        NumberFormat::Float => "float",
+        NumberFormat::Double => "double",
+    }
+}
+
+fn integer_format(format: &IntegerFormat) -> &'static str {
+    match format {
+        IntegerFormat::Int32 => "int32",
+        IntegerFormat::Int64 => "int64",
     }
 }
 
@@ -53,6 +77,7 @@ impl<'s> SchemaView<'s> {
             ty: None,
             format: None,
             enumeration: Vec::new(),
+            enum_has_null: false,
             properties: None,
             required: &[],
             additional: None,
@@ -63,118 +88,123 @@ impl<'s> SchemaView<'s> {
             has_not: false,
             constraints: Constraints::default(),
         };
-        let c = &mut view.constraints;
         match &schema.schema_kind {
-            SchemaKind::Type(Type::String(s)) => {
-                view.ty = Some("string");
-                view.format = format_name(&s.format);
-                view.enumeration = s
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|v| serde_json::Value::String(v.clone()))
-                    .collect();
-                c.pattern = s.pattern.clone();
-                c.min_length = s.min_length.map(|n| n as u64);
-                c.max_length = s.max_length.map(|n| n as u64);
-            }
-            SchemaKind::Type(Type::Integer(i)) => {
-                view.ty = Some("integer");
-                view.format = format_name(&i.format);
-                view.enumeration = i
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|v| (*v).into())
-                    .collect();
-                c.minimum = i.minimum.map(|n| n as f64);
-                c.maximum = i.maximum.map(|n| n as f64);
-                c.exclusive_minimum = i.exclusive_minimum;
-                c.exclusive_maximum = i.exclusive_maximum;
-                c.multiple_of = i.multiple_of.map(|n| n as f64);
-            }
-            SchemaKind::Type(Type::Number(n)) => {
-                view.ty = Some("number");
-                view.format = format_name(&n.format);
-                view.enumeration = n
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .filter_map(|v| serde_json::Number::from_f64(*v).map(Into::into))
-                    .collect();
-                c.minimum = n.minimum;
-                c.maximum = n.maximum;
-                c.exclusive_minimum = n.exclusive_minimum;
-                c.exclusive_maximum = n.exclusive_maximum;
-                c.multiple_of = n.multiple_of;
-            }
+            SchemaKind::Type(Type::String(s)) => view.string(s),
+            SchemaKind::Type(Type::Integer(i)) => view.integer(i),
+            SchemaKind::Type(Type::Number(n)) => view.number(n),
             SchemaKind::Type(Type::Boolean(b)) => {
                 view.ty = Some("boolean");
-                view.enumeration = b
-                    .enumeration
-                    .iter()
-                    .flatten()
-                    .map(|v| (*v).into())
-                    .collect();
+                view.set_enum(b.enumeration.iter().map(|v| v.map(serde_json::Value::from)));
             }
-            SchemaKind::Type(Type::Object(o)) => {
-                view.ty = Some("object");
-                view.properties = Some(&o.properties);
-                view.required = &o.required;
-                view.additional = o.additional_properties.as_ref();
-            }
-            SchemaKind::Type(Type::Array(a)) => {
-                view.ty = Some("array");
-                view.items = a.items.as_ref();
-                c.min_items = a.min_items.map(|n| n as u64);
-                c.max_items = a.max_items.map(|n| n as u64);
-            }
+            SchemaKind::Type(Type::Object(o)) => view.object(o),
+            SchemaKind::Type(Type::Array(a)) => view.array(a),
             SchemaKind::OneOf { one_of } => view.one_of = one_of,
             SchemaKind::AnyOf { any_of } => view.any_of = any_of,
             SchemaKind::AllOf { all_of } => view.all_of = all_of,
             SchemaKind::Not { .. } => view.has_not = true,
-            SchemaKind::Any(any) => {
-                view.ty = any.typ.as_deref();
-                view.format = any.format.clone();
-                view.enumeration = any
-                    .enumeration
-                    .iter()
-                    .filter(|v| !v.is_null())
-                    .cloned()
-                    .collect();
-                if !any.properties.is_empty() {
-                    view.properties = Some(&any.properties);
-                    if view.ty.is_none() {
-                        view.ty = Some("object");
-                    }
-                }
-                view.required = &any.required;
-                view.additional = any.additional_properties.as_ref();
-                view.items = any.items.as_ref();
-                if view.items.is_some() && view.ty.is_none() {
-                    view.ty = Some("array");
-                }
-                view.one_of = &any.one_of;
-                view.any_of = &any.any_of;
-                view.all_of = &any.all_of;
-                view.has_not = any.not.is_some();
-                c.pattern = any.pattern.clone();
-                c.min_length = any.min_length.map(|n| n as u64);
-                c.max_length = any.max_length.map(|n| n as u64);
-                c.minimum = any.minimum;
-                c.maximum = any.maximum;
-                c.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
-                c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
-                c.multiple_of = any.multiple_of;
-                c.min_items = any.min_items.map(|n| n as u64);
-                c.max_items = any.max_items.map(|n| n as u64);
-            }
+            SchemaKind::Any(any) => view.any(any),
         }
         view
     }
 
+    fn set_enum(&mut self, values: impl Iterator<Item = Option<serde_json::Value>>) {
+        for value in values {
+            match value {
+                Some(value) if !value.is_null() => self.enumeration.push(value),
+                _ => self.enum_has_null = true,
+            }
+        }
+    }
+
+    fn string(&mut self, s: &'s StringType) {
+        self.ty = Some("string");
+        self.format = format_name(&s.format, string_format);
+        self.set_enum(
+            s.enumeration
+                .iter()
+                .map(|v| v.clone().map(serde_json::Value::String)),
+        );
+        let c = &mut self.constraints;
+        c.pattern = s.pattern.clone();
+        c.min_length = s.min_length.map(|n| n as u64);
+        c.max_length = s.max_length.map(|n| n as u64);
+    }
+
+    fn integer(&mut self, i: &'s IntegerType) {
+        self.ty = Some("integer");
+        self.format = format_name(&i.format, integer_format);
+        self.set_enum(i.enumeration.iter().map(|v| v.map(serde_json::Value::from)));
+        let c = &mut self.constraints;
+        c.minimum = i.minimum.map(|n| n as f64);
+        c.maximum = i.maximum.map(|n| n as f64);
+        c.exclusive_minimum = i.exclusive_minimum;
+        c.exclusive_maximum = i.exclusive_maximum;
+        c.multiple_of = i.multiple_of.map(|n| n as f64);
+    }
+
+    fn number(&mut self, n: &'s NumberType) {
+        self.ty = Some("number");
+        self.format = format_name(&n.format, number_format);
+        self.set_enum(
+            n.enumeration
+                .iter()
+                .map(|v| v.and_then(|v| serde_json::Number::from_f64(v).map(Into::into))),
+        );
+        let c = &mut self.constraints;
+        c.minimum = n.minimum;
+        c.maximum = n.maximum;
+        c.exclusive_minimum = n.exclusive_minimum;
+        c.exclusive_maximum = n.exclusive_maximum;
+        c.multiple_of = n.multiple_of;
+    }
+
+    fn object(&mut self, o: &'s ObjectType) {
+        self.ty = Some("object");
+        self.properties = Some(&o.properties);
+        self.required = &o.required;
+        self.additional = o.additional_properties.as_ref();
+    }
+
+    fn array(&mut self, a: &'s ArrayType) {
+        self.ty = Some("array");
+        self.items = a.items.as_ref();
+        self.constraints.min_items = a.min_items.map(|n| n as u64);
+        self.constraints.max_items = a.max_items.map(|n| n as u64);
+    }
+
+    fn any(&mut self, any: &'s AnySchema) {
+        self.ty = any.typ.as_deref();
+        self.format = any.format.as_deref();
+        self.set_enum(any.enumeration.iter().cloned().map(Some));
+        if !any.properties.is_empty() {
+            self.properties = Some(&any.properties);
+            self.ty = self.ty.or(Some("object"));
+        }
+        self.required = &any.required;
+        self.additional = any.additional_properties.as_ref();
+        self.items = any.items.as_ref();
+        if self.items.is_some() {
+            self.ty = self.ty.or(Some("array"));
+        }
+        self.one_of = &any.one_of;
+        self.any_of = &any.any_of;
+        self.all_of = &any.all_of;
+        self.has_not = any.not.is_some();
+        let c = &mut self.constraints;
+        c.pattern = any.pattern.clone();
+        c.min_length = any.min_length.map(|n| n as u64);
+        c.max_length = any.max_length.map(|n| n as u64);
+        c.minimum = any.minimum;
+        c.maximum = any.maximum;
+        c.exclusive_minimum = any.exclusive_minimum.unwrap_or(false);
+        c.exclusive_maximum = any.exclusive_maximum.unwrap_or(false);
+        c.multiple_of = any.multiple_of;
+        c.min_items = any.min_items.map(|n| n as u64);
+        c.max_items = any.max_items.map(|n| n as u64);
+    }
+
     pub fn nullable(&self) -> bool {
-        self.schema.schema_data.nullable
+        self.schema.schema_data.nullable || self.enum_has_null
     }
 
     pub fn description(&self) -> Option<String> {
@@ -189,5 +219,45 @@ impl<'s> SchemaView<'s> {
     /// True for object schemas: properties, or `type: object`.
     pub fn is_object(&self) -> bool {
         self.ty == Some("object") || self.properties.is_some()
+    }
+
+    /// Whether the schema only annotates (a description, a title,
+    /// `nullable`, `readOnly`, an example, a default): it says nothing about
+    /// the shape of the data, as members of an `allOf` often do beside the
+    /// one that has the type.
+    pub fn is_annotation_only(&self) -> bool {
+        self.ty.is_none()
+            && self.format.is_none()
+            && self.enumeration.is_empty()
+            && self.properties.is_none_or(IndexMap::is_empty)
+            && self.additional.is_none()
+            && self.items.is_none()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.all_of.is_empty()
+            && !self.has_not
+            && self.constraints.is_empty()
+            && self.schema.schema_data.discriminator.is_none()
+    }
+
+    /// Whether the schema is a way of saying "null" in a union: `type:
+    /// null` (3.1), `enum: [null]`, or `nullable: true` with nothing else
+    /// (possibly `type: object` without properties), as in the
+    /// `oneOf: [$ref, {nullable: true}]` idiom.
+    pub fn is_null_marker(&self) -> bool {
+        if self.ty == Some("null") {
+            return true;
+        }
+        if self.enum_has_null && self.enumeration.is_empty() {
+            return true;
+        }
+        let bare = self.is_annotation_only()
+            || (self.ty == Some("object")
+                && self.properties.is_none_or(IndexMap::is_empty)
+                && self.additional.is_none()
+                && self.all_of.is_empty()
+                && self.one_of.is_empty()
+                && self.any_of.is_empty());
+        self.schema.schema_data.nullable && bare
     }
 }

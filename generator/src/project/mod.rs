@@ -1,76 +1,88 @@
 //! Arranging generated modules into files: a standalone crate, or the
 //! checked-in `generated/` crate of a project (`regenerate` and `check`).
 
+mod cargo;
+mod vendor;
+
+pub use cargo::RuntimeDependency;
+
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use crate::diagnostics::{Error, Result, Warning};
-use crate::emit::{Features, RUNTIME_SOURCE, RuntimeLocation};
+use crate::emit::{Features, Mocks, RuntimeLocation};
 use crate::format::header;
 use crate::write::FileSet;
 use crate::{ModuleOptions, generate_module, module_name_for};
-
-/// Versions the generated crates depend on; the README says why each is there.
-const DEPENDENCIES: &[(&str, &str)] = &[
-    ("bytes", "version = \"1.12\", features = [\"serde\"]"),
-    ("fastrand", "version = \"2.5\""),
-    ("httpdate", "version = \"1.0\""),
-    ("percent-encoding", "version = \"2.3\""),
-    ("regex", "version = \"1.13\""),
-    (
-        "reqwest",
-        "version = \"0.13.5\", default-features = false, features = [\"json\", \"multipart\", \"rustls\"]",
-    ),
-    ("serde", "version = \"1.0\", features = [\"derive\"]"),
-    ("serde_json", "version = \"1.0\""),
-    ("tokio", "version = \"1.54\", features = [\"time\"]"),
-];
-const CHRONO: (&str, &str) = (
-    "chrono",
-    "version = \"0.4\", default-features = false, features = [\"serde\", \"std\"]",
-);
-const UUID: (&str, &str) = ("uuid", "version = \"1\", features = [\"serde\"]");
 
 /// What one run over a set of specs produced.
 pub struct CrateOutput {
     pub files: FileSet,
     pub warnings: Vec<Warning>,
+    /// Every file the specs were read from.
+    pub inputs: Vec<PathBuf>,
 }
 
-/// All files of a crate named `package` holding one module per spec.
-/// `options` applies to every module (its module name and runtime location
-/// are set per spec).
-pub fn crate_files(
-    package: &str,
-    specs: &[PathBuf],
-    options: &ModuleOptions,
-) -> Result<CrateOutput> {
+/// How to make a crate.
+#[derive(Clone, Debug)]
+pub struct CrateOptions {
+    pub package: String,
+    pub runtime: RuntimeDependency,
+    /// Cargo features per tag (prefixed with the module name when the crate
+    /// has several modules).
+    pub tag_features: bool,
+    /// Typed mocks behind a `mock` feature.
+    pub mocks: bool,
+    /// Applies to every module (its name, runtime path, gates and mocks
+    /// are set per spec).
+    pub module: ModuleOptions,
+}
+
+/// All files of a crate holding one module per spec.
+pub fn crate_files(specs: &[PathBuf], options: &CrateOptions) -> Result<CrateOutput> {
+    crate::names::check_crate_name(&options.package)?;
     let mut files = FileSet::default();
     let mut warnings = Vec::new();
+    let mut inputs = Vec::new();
     let mut features = Features::default();
+    let mut tags: BTreeMap<String, String> = BTreeMap::new();
     let mut modules: Vec<(String, String)> = Vec::new();
+    let vendored = options.runtime == RuntimeDependency::Vendored;
     for spec in specs {
         let module = module_name_for(spec);
-        if module == "runtime" || modules.iter().any(|(m, _)| *m == module) {
+        if modules.iter().any(|(m, _)| *m == module) {
             return Err(Error::Usage(format!(
-                "{}: module name `{module}` is taken; rename the spec file",
+                "{}: module name `{module}` is taken by another spec; rename the spec file",
                 spec.display()
             )));
         }
-        let options = ModuleOptions {
-            module: Some(module.clone()),
-            runtime: RuntimeLocation::Import("crate::runtime".to_string()),
-            ..options.clone()
+        let prefix = (specs.len() > 1).then(|| module.replace('_', "-"));
+        let mut module_options = options.module.clone();
+        module_options.module = Some(module.clone());
+        module_options.emit.runtime = if vendored {
+            RuntimeLocation::Vendored("crate::runtime".into())
+        } else {
+            RuntimeLocation::Crate("::openapi_rustgen_runtime".into())
         };
-        let generated = generate_module(spec, &options)?;
+        module_options.emit.tag_features = options.tag_features.then(|| prefix.unwrap_or_default());
+        module_options.emit.mocks = if options.mocks {
+            Mocks::Feature("mock".into())
+        } else {
+            Mocks::None
+        };
+        let generated = generate_module(spec, &module_options)?;
         features.chrono |= generated.features.chrono;
         features.uuid |= generated.features.uuid;
+        tags.extend(
+            crate::features::Gates::of(&generated.api, module_options.emit.tag_features.as_deref())
+                .features,
+        );
         warnings.extend(generated.warnings);
-        files
-            .files
-            .insert(PathBuf::from(format!("src/{module}.rs")), generated.source);
+        inputs.extend(generated.files);
+        files.insert(PathBuf::from(format!("src/{module}.rs")), generated.source);
         let title = format!(
             "{} (from `{}`).",
             generated.api.title,
@@ -78,30 +90,44 @@ pub fn crate_files(
         );
         modules.push((module, title));
     }
-    files.files.insert(
-        PathBuf::from("src/runtime.rs"),
-        format!(
-            "{}{RUNTIME_SOURCE}",
-            header("the generator's client runtime")
-        ),
+    if vendored {
+        for (name, source) in vendor::RUNTIME_FILES {
+            files.insert(
+                PathBuf::from(format!("src/runtime/{name}")),
+                source.to_string(),
+            );
+        }
+        files.insert(
+            PathBuf::from("src/runtime/mod.rs"),
+            vendor::runtime_mod_rs(),
+        );
+    }
+    files.insert(
+        PathBuf::from("src/lib.rs"),
+        lib_rs(&options.package, &modules, vendored)?,
     );
-    files
-        .files
-        .insert(PathBuf::from("src/lib.rs"), lib_rs(package, &modules)?);
-    files
-        .files
-        .insert(PathBuf::from("Cargo.toml"), cargo_toml(package, features));
-    Ok(CrateOutput { files, warnings })
+    let manifest = cargo::Manifest {
+        package: &options.package,
+        runtime: &options.runtime,
+        features,
+        tags,
+        mocks: options.mocks,
+    };
+    files.insert(PathBuf::from("Cargo.toml"), cargo::cargo_toml(&manifest)?);
+    Ok(CrateOutput {
+        files,
+        warnings,
+        inputs,
+    })
 }
 
-fn lib_rs(package: &str, modules: &[(String, String)]) -> Result<String> {
-    let crate_doc =
-        " API clients generated from OpenAPI specs: one module per spec, sharing [`runtime`].";
+fn lib_rs(package: &str, modules: &[(String, String)], vendored: bool) -> Result<String> {
+    let crate_doc = " API clients generated from OpenAPI specs: one module per spec.";
     let declarations: Vec<TokenStream> = modules
         .iter()
         .map(|(module, title)| {
             let name = format_ident!("{}", module);
-            let doc = format!(" {title}");
+            let doc = format!(" {}", crate::emit::clean_doc(title));
             // prettyplease, not rustfmt, lays the module out; tell
             // `cargo fmt` to leave it as generated.
             quote! {
@@ -111,12 +137,21 @@ fn lib_rs(package: &str, modules: &[(String, String)]) -> Result<String> {
             }
         })
         .collect();
+    let runtime = if vendored {
+        quote! {
+            /// Support code of the clients (a copy of `openapi-rustgen-runtime`).
+            #[rustfmt::skip]
+            pub mod runtime;
+        }
+    } else {
+        quote! {
+            /// Support code of the clients: errors, credentials, settings, streams.
+            pub use openapi_rustgen_runtime as runtime;
+        }
+    };
     let tokens = quote! {
         #![doc = #crate_doc]
-        // Formatted four columns narrower than rustfmt's default, so that
-        // it also fits when embedded in a module (see its rustfmt.toml).
-        #[rustfmt::skip]
-        pub mod runtime;
+        #runtime
         #(#declarations)*
     };
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::InvalidOutput {
@@ -130,33 +165,6 @@ fn lib_rs(package: &str, modules: &[(String, String)]) -> Result<String> {
     ))
 }
 
-fn cargo_toml(package: &str, features: Features) -> String {
-    let mut dependencies: Vec<(&str, &str)> = DEPENDENCIES.to_vec();
-    if features.chrono {
-        dependencies.push(CHRONO);
-    }
-    if features.uuid {
-        dependencies.push(UUID);
-    }
-    dependencies.sort();
-    let dependencies: String = dependencies
-        .iter()
-        .map(|(name, spec)| format!("{name} = {{ {spec} }}\n"))
-        .collect();
-    format!(
-        "# Generated by openapi-rustgen: do not edit by hand, regenerate instead.\n\
-         [package]\n\
-         name = \"{package}\"\n\
-         version = \"0.1.0\"\n\
-         edition = \"2024\"\n\
-         description = \"API clients generated from OpenAPI specs by openapi-rustgen\"\n\
-         publish = false\n\
-         \n\
-         [dependencies]\n\
-         {dependencies}"
-    )
-}
-
 /// The folder above `start` (or `start` itself) that holds `spec/` and a
 /// `Cargo.toml`: the project `regenerate` works on.
 pub fn find_project_root(start: &Path) -> Option<PathBuf> {
@@ -166,7 +174,9 @@ pub fn find_project_root(start: &Path) -> Option<PathBuf> {
         .map(Path::to_path_buf)
 }
 
-/// Spec files in a folder (`.yaml`, `.yml`, `.json`), sorted by name.
+/// The root documents in a folder (`.yaml`, `.yml`, `.json` files with an
+/// `openapi` field, sorted by name): each becomes a module. Other files
+/// there are fragments that root documents refer to.
 pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
@@ -181,15 +191,29 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>> {
                     Some("yaml" | "yml" | "json")
                 )
         })
+        .filter(|path| std::fs::read(path).is_ok_and(|bytes| is_root_document(&bytes)))
         .collect();
     specs.sort();
     if specs.is_empty() {
         return Err(Error::Usage(format!(
-            "{}: no .yaml, .yml or .json spec files",
+            "{}: no OpenAPI document (a .yaml, .yml or .json file with an `openapi` field)",
             dir.display()
         )));
     }
     Ok(specs)
+}
+
+/// Whether a file is an OpenAPI document (has a top-level `openapi` or
+/// `swagger` field) rather than a fragment. A file that does not parse
+/// counts as one, so that its error is reported.
+pub fn is_root_document(bytes: &[u8]) -> bool {
+    match serde_yaml::from_slice::<serde_yaml::Value>(bytes) {
+        Ok(serde_yaml::Value::Mapping(map)) => {
+            map.contains_key("openapi") || map.contains_key("swagger")
+        }
+        Ok(_) => false,
+        Err(_) => true,
+    }
 }
 
 /// One file that is not what generation would write.

@@ -1,0 +1,273 @@
+//! Hostile and malformed input to the command line: each case once failed
+//! (a panic, a broken crate, an injected manifest, a silent choice, an
+//! unhelpful message); each must now give a located message and exit 2, or
+//! a warning and code that builds.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_openapi-rustgen"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("run openapi-rustgen")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+const HEAD: &str = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\n";
+
+/// Runs `generate --out` on `text`; the exit code and stderr.
+fn generate(text: &str) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "api.yaml", text);
+    let out = run(
+        &["generate", "--spec", "api.yaml", "--out", "api.rs"],
+        dir.path(),
+    );
+    (out.status.code(), stderr(&out), dir)
+}
+
+#[test]
+fn cycles_of_pure_aliases_are_located_errors() {
+    for schemas in [
+        "    A: {allOf: [{$ref: '#/components/schemas/B'}]}\n    B: {allOf: [{$ref: '#/components/schemas/A'}]}\n",
+        "    A: {oneOf: [{$ref: '#/components/schemas/A'}]}\n",
+        "    A: {anyOf: [{$ref: '#/components/schemas/B'}]}\n    B: {$ref: '#/components/schemas/A'}\n",
+    ] {
+        let (code, err, dir) = generate(&format!("{HEAD}components:\n  schemas:\n{schemas}"));
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains("api.yaml:") && err.contains("#/components/schemas/"),
+            "{err}"
+        );
+        assert!(err.contains("refer to each other"), "{err}");
+        assert!(!dir.path().join("api.rs").exists(), "nothing written");
+    }
+}
+
+#[test]
+fn a_version_written_as_a_number_says_so() {
+    let (code, err, _dir) = generate("openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("is a number") && err.contains("#/openapi"),
+        "{err}"
+    );
+}
+
+#[test]
+fn duplicate_keys_are_refused_not_overwritten() {
+    let (code, err, _dir) = generate(&format!("{HEAD}paths: {{}}\n"));
+    assert_eq!(code, Some(2));
+    assert!(err.contains("duplicate key `paths`"), "{err}");
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "api.json",
+        r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {}, "info": {}}"#,
+    );
+    let out = run(
+        &["generate", "--spec", "api.json", "--out", "api.rs"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("duplicate key `info`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn malformed_path_templates_are_warned_about_and_left_out() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /d/{{id}}:\n    get:\n      operationId: bad\n      responses: {'204': {description: ok}}\n  /e/{id:\n    get:\n      operationId: bad2\n      responses: {'204': {description: ok}}\n";
+    let (code, err, dir) = generate(text);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(err.matches("is malformed").count(), 2, "{err}");
+    let source = std::fs::read_to_string(dir.path().join("api.rs")).unwrap();
+    assert!(
+        !source.contains("fn bad"),
+        "no operation from a malformed template"
+    );
+}
+
+#[test]
+fn spec_files_named_like_crate_files_make_crates_with_other_module_names() {
+    for stem in ["lib", "main", "mod", "build", "runtime"] {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), &format!("{stem}.yaml"), HEAD);
+        let out = run(
+            &[
+                "generate",
+                "--spec",
+                &format!("{stem}.yaml"),
+                "--crate",
+                "client",
+                "--name",
+                "client",
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(0), "{stem}: {}", stderr(&out));
+        let src = dir.path().join("client/src");
+        assert!(
+            !src.join("main.rs").exists(),
+            "{stem}: a main.rs makes a binary target"
+        );
+        let lib = std::fs::read_to_string(src.join("lib.rs")).unwrap();
+        assert!(!lib.contains(&format!("pub mod {stem};")), "{stem}: {lib}");
+        let module = std::fs::read_dir(&src)
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .find(|n| n.starts_with(stem) && n != "lib.rs");
+        let module =
+            module.unwrap_or_else(|| panic!("{stem}: no module file in {}", src.display()));
+        let name = module.trim_end_matches(".rs");
+        assert!(lib.contains(&format!("pub mod {name};")), "{stem}: {lib}");
+    }
+}
+
+#[test]
+fn crate_names_are_checked_so_the_manifest_cannot_be_injected() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "api.yaml", HEAD);
+    for name in [
+        "a\"\n[build-dependencies]\nevil = \"1\"",
+        "fn",
+        "9lives",
+        "white space",
+        &"x".repeat(65),
+    ] {
+        let out = run(
+            &[
+                "generate", "--spec", "api.yaml", "--crate", "c", "--name", name,
+            ],
+            dir.path(),
+        );
+        assert_eq!(out.status.code(), Some(2), "{name:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is not a valid crate name"),
+            "{}",
+            stderr(&out)
+        );
+        assert!(!dir.path().join("c").exists(), "{name:?}: nothing written");
+    }
+}
+
+#[test]
+fn huge_names_are_capped_and_kept_unique() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = "X".repeat(100_000);
+    let spec = serde_json::json!({
+        "openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {
+            long.clone(): {"type": "object", "properties": {"y".repeat(100_000): {"type": "string"}}},
+            format!("{long}Z"): {"type": "string"},
+        }}
+    });
+    write(dir.path(), "api.json", &spec.to_string());
+    let out = run(
+        &["generate", "--spec", "api.json", "--out", "api.rs"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("warning:"),
+        "a warning for each capped name"
+    );
+    let source = std::fs::read_to_string(dir.path().join("api.rs")).unwrap();
+    let idents: Vec<&str> = source
+        .lines()
+        .filter_map(|l| {
+            l.strip_prefix("pub struct ")
+                .or_else(|| l.strip_prefix("pub type "))
+        })
+        .map(|l| l.split([' ', '<', '=']).next().unwrap())
+        .collect();
+    assert!(idents.len() >= 3, "{idents:?}");
+    assert!(idents.iter().all(|i| i.len() <= 64), "{idents:?}");
+    let mut unique = idents.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), idents.len(), "{idents:?}");
+}
+
+#[test]
+fn messages_say_what_is_missing_and_what_failed() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "api.yaml", HEAD);
+    // Neither output flag: both are named.
+    let out = run(&["generate", "--spec", "api.yaml"], dir.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("--out") && stderr(&out).contains("--crate"),
+        "{}",
+        stderr(&out)
+    );
+    // A spec that is not there: an `error:` line that says read.
+    let out = run(
+        &["generate", "--spec", "missing.yaml", "--out", "x.rs"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).starts_with("error: ") && stderr(&out).contains("cannot read"),
+        "{}",
+        stderr(&out)
+    );
+    // A folder where the output file goes: it says write, and where.
+    std::fs::create_dir(dir.path().join("taken.rs")).unwrap();
+    let out = run(
+        &["generate", "--spec", "api.yaml", "--out", "taken.rs"],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("taken.rs") && stderr(&out).contains("cannot write"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_stale_temporary_from_a_killed_run_is_cleaned_up() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "api.yaml", HEAD);
+    let out = run(
+        &[
+            "generate", "--spec", "api.yaml", "--crate", "c", "--name", "c",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // What a run killed between writing and renaming leaves behind.
+    write(
+        &dir.path().join("c/src"),
+        ".lib.rs.4242.rustgen-tmp",
+        "half",
+    );
+    let out = run(
+        &[
+            "generate", "--spec", "api.yaml", "--crate", "c", "--name", "c",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("c/src"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().contains("rustgen-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

@@ -1,0 +1,165 @@
+//! An operation's decoder: maps the statuses it documents onto its success
+//! body (or success enum) and its error enum.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+
+use super::{Context, rust_type, type_ident};
+use crate::ir::{ErrorRef, MediaKind, Operation, Response, StatusMatch, TypeRef};
+
+pub fn decoder_ident(op: &Operation) -> proc_macro2::Ident {
+    format_ident!("decode_{}", op.rust_name)
+}
+
+/// The type `send()` resolves to.
+pub fn success_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    if let Some(name) = &op.success_type {
+        let name = type_ident(name);
+        return quote!(#name);
+    }
+    match op.successes().next() {
+        None => quote!(()),
+        Some(response) => match &response.media {
+            MediaKind::EventStream => match &response.ty {
+                TypeRef::String => quote!(runtime::EventStream<String>),
+                ty => {
+                    let ty = rust_type(cx.api, ty);
+                    quote!(runtime::EventStream<#ty>)
+                }
+            },
+            MediaKind::JsonLines(_) => {
+                let item = match &response.ty {
+                    TypeRef::Array(item) => rust_type(cx.api, item),
+                    ty => rust_type(cx.api, ty),
+                };
+                quote!(runtime::JsonLines<#item>)
+            }
+            _ => rust_type(cx.api, &response.ty),
+        },
+    }
+}
+
+/// The operation's error enum, or `Infallible` when it documents none.
+pub fn error_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    match &op.error {
+        Some(ErrorRef::Own(name)) => {
+            let name = type_ident(name);
+            quote!(#name)
+        }
+        Some(ErrorRef::Shared(index)) => {
+            let name = type_ident(&cx.api.error_enums[*index].name);
+            quote!(#name)
+        }
+        None => quote!(std::convert::Infallible),
+    }
+}
+
+pub fn emit_decoder(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    let name = decoder_ident(op);
+    let success = success_type(cx, op);
+    let error = error_type(cx, op);
+    let arms = arms(cx, op);
+    quote! {
+        fn #name(response: runtime::RawResponse) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
+            match response.status_code() {
+                #arms
+            }
+        }
+    }
+}
+
+fn status_pattern(status: StatusMatch) -> TokenStream {
+    match status {
+        StatusMatch::Code(code) => {
+            let code = Literal::u16_unsuffixed(code);
+            quote!(#code)
+        }
+        StatusMatch::Range(range) => {
+            let low = Literal::u16_unsuffixed(range * 100);
+            let high = Literal::u16_unsuffixed(range * 100 + 99);
+            quote!(#low..=#high)
+        }
+        StatusMatch::Default => quote!(_),
+    }
+}
+
+fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    // Exact codes before ranges before `default`, as the spec requires.
+    let mut responses: Vec<&Response> = op.responses.iter().collect();
+    responses.sort_by_key(|r| match r.status {
+        StatusMatch::Code(_) => 0,
+        StatusMatch::Range(_) => 1,
+        StatusMatch::Default => 2,
+    });
+    let error = error_type(cx, op);
+    let mut arms = Vec::new();
+    for response in responses
+        .iter()
+        .filter(|r| r.status != StatusMatch::Default)
+    {
+        let pattern = status_pattern(response.status);
+        if response.status.is_success() {
+            let value = success_value(op, response);
+            arms.push(quote!(#pattern => #value,));
+        } else {
+            let value = error_value(response, &error);
+            arms.push(quote!(#pattern => Err(#value),));
+        }
+    }
+    // With no documented success, any 2xx is one (with nothing to decode).
+    if op.successes().next().is_none() {
+        arms.push(quote!(200..=299 => response.empty(),));
+    }
+    match responses.iter().find(|r| r.status == StatusMatch::Default) {
+        Some(default) => {
+            let value = error_value(default, &error);
+            arms.push(quote!(_ => Err(#value),));
+        }
+        None => arms.push(quote!(_ => Err(response.unexpected()),)),
+    }
+    quote!(#(#arms)*)
+}
+
+fn success_value(op: &Operation, response: &Response) -> TokenStream {
+    let Some(enum_name) = &op.success_type else {
+        return match (&response.media, &response.ty) {
+            (_, TypeRef::Unit) => quote!(response.empty()),
+            (MediaKind::EventStream, TypeRef::String) => quote!(response.text_event_stream()),
+            (MediaKind::EventStream, _) => quote!(response.event_stream()),
+            (MediaKind::JsonLines(_), _) => quote!(response.json_lines()),
+            (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => quote!(response.bytes()),
+            (MediaKind::Text(_), TypeRef::String) => quote!(response.text()),
+            _ => quote!(response.json()),
+        };
+    };
+    let enum_name = type_ident(enum_name);
+    let variant = format_ident!("{}", response.variant);
+    let wrap = if response.boxed {
+        quote!(|body| #enum_name::#variant(Box::new(body)))
+    } else {
+        quote!(#enum_name::#variant)
+    };
+    match (&response.media, &response.ty) {
+        (_, TypeRef::Unit) => quote!(response.empty_as(#enum_name::#variant(()))),
+        (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => quote!(response.bytes_as(#wrap)),
+        (MediaKind::Text(_), TypeRef::String) => quote!(response.text_as(#wrap)),
+        _ => quote!(response.json_as(#wrap)),
+    }
+}
+
+fn error_value(response: &Response, error: &TokenStream) -> TokenStream {
+    let variant = format_ident!("{}", response.variant);
+    let wrap = if response.boxed {
+        quote!(|body| #error::#variant(Box::new(body)))
+    } else {
+        quote!(#error::#variant)
+    };
+    match (&response.media, &response.ty) {
+        (_, TypeRef::Unit) => quote!(response.api_error_empty(#error::#variant(()))),
+        (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => quote!(response.api_error_bytes(#wrap)),
+        (MediaKind::Text(_) | MediaKind::EventStream, TypeRef::String) => {
+            quote!(response.api_error_text(#wrap))
+        }
+        _ => quote!(response.api_error(#wrap)),
+    }
+}

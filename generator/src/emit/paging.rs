@@ -1,0 +1,179 @@
+//! `pages()` and `items()` of paginated operations' request builders.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+use super::decode::{error_type, success_type};
+use super::{Context, ident, rust_type};
+use crate::ir::{NextPage, Operation, ParamLocation, Presence};
+
+/// What pagination adds to a builder.
+pub struct PagingParts {
+    pub methods: TokenStream,
+}
+
+/// Whether the builder keeps the next page's URL (from a `Link` header).
+pub fn keeps_next_url(op: &Operation) -> bool {
+    op.pagination
+        .as_ref()
+        .is_some_and(|p| matches!(p.next, NextPage::LinkHeader))
+}
+
+pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
+    let Some(pagination) = &op.pagination else {
+        return PagingParts {
+            methods: TokenStream::new(),
+        };
+    };
+    let page = success_type(cx, op);
+    let error = error_type(cx, op);
+    let item = rust_type(cx.api, &pagination.item);
+    let items_of = match &pagination.items_field {
+        None => quote!(page),
+        Some(field) => {
+            let field = ident(field);
+            let optional = items_field_optional(cx, op, field.to_string().trim_start_matches("r#"));
+            if optional {
+                quote!(page.#field.unwrap_or_default())
+            } else {
+                quote!(page.#field)
+            }
+        }
+    };
+    let count = match &pagination.items_field {
+        None => quote!(page.len()),
+        Some(field) => {
+            let field = ident(field);
+            if items_field_optional(cx, op, field.to_string().trim_start_matches("r#")) {
+                quote!(page.#field.as_ref().map_or(0, Vec::len))
+            } else {
+                quote!(page.#field.len())
+            }
+        }
+    };
+    let advance = match &pagination.next {
+        NextPage::Cursor {
+            response_field,
+            param,
+            token_presence,
+            reset_others,
+            ..
+        } => {
+            let field = ident(response_field);
+            let param_ident = ident(param);
+            let token = match token_presence {
+                Presence::Required => quote!(Some(page.#field.clone())),
+                Presence::Optional | Presence::RequiredNullable => quote!(page.#field.clone()),
+                Presence::OptionalNullable => quote!(page.#field.value().cloned()),
+            };
+            let resets: Vec<TokenStream> = if *reset_others {
+                op.params
+                    .iter()
+                    .filter(|p| {
+                        p.location == ParamLocation::Query
+                            && !p.required
+                            && p.rust_name != *param
+                            && p.wire_name != "limit"
+                    })
+                    .map(|p| {
+                        let f = ident(&p.rust_name);
+                        quote!(next.#f = None;)
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            quote! {
+                |request, page, _| {
+                    let token = #token?;
+                    // No token, or the one just used, ends the list.
+                    if request.#param_ident.as_ref() == Some(&token) || token.to_string().is_empty() {
+                        return None;
+                    }
+                    let mut next = request.clone();
+                    next.#param_ident = Some(token);
+                    #(#resets)*
+                    Some(next)
+                }
+            }
+        }
+        NextPage::LinkHeader => quote! {
+            |request, _, headers| {
+                let url = runtime::next_link(headers)?;
+                let mut next = request.clone();
+                next.next_url = Some(url);
+                Some(next)
+            }
+        },
+        NextPage::Offset { param, limit } => {
+            let param_ident = ident(param);
+            let short_page = limit.as_ref().map(|limit| {
+                let limit = ident(limit);
+                quote! {
+                    if request.#limit.is_some_and(|limit| (count as u64) < limit as u64) {
+                        return None;
+                    }
+                }
+            });
+            quote! {
+                |request, page, _| {
+                    let count = #count;
+                    if count == 0 {
+                        return None;
+                    }
+                    #short_page
+                    let mut next = request.clone();
+                    next.#param_ident = Some(next.#param_ident.unwrap_or_default() + count.try_into().ok()?);
+                    Some(next)
+                }
+            }
+        }
+        NextPage::PageNumber { param } => {
+            let param_ident = ident(param);
+            quote! {
+                |request, page, _| {
+                    if #count == 0 {
+                        return None;
+                    }
+                    let mut next = request.clone();
+                    // An unset page number is the first page, page 1.
+                    next.#param_ident = Some(next.#param_ident.unwrap_or(1) + 1);
+                    Some(next)
+                }
+            }
+        }
+    };
+    let how = pagination.detected_by;
+    let pages_doc = format!(
+        " The pages of the list, each fetched when the stream reaches it (pagination found by: {how}). An error ends the stream after it is yielded."
+    );
+    let methods = quote! {
+        #[doc = #pages_doc]
+        pub fn pages(self) -> runtime::Pages<'a, Self, #page, #error> {
+            runtime::Pages::new(self, Self::send_with_response, #advance)
+        }
+
+        /// The items of every page, in order; the next page is fetched only when the
+        /// items before it are used up (so `take(n)` fetches no page it does not need).
+        pub fn items(self) -> runtime::Items<'a, Self, #page, #item, #error> {
+            self.pages().items(|page| #items_of)
+        }
+    };
+    PagingParts { methods }
+}
+
+fn items_field_optional(cx: &Context<'_>, op: &Operation, field: &str) -> bool {
+    let Some(response) = op.successes().next() else {
+        return false;
+    };
+    let Some(id) = response.ty.named() else {
+        return false;
+    };
+    match &cx.api.def(id).kind {
+        crate::ir::TypeKind::Struct(s) => s
+            .fields
+            .iter()
+            .any(|f| f.rust_name == field && f.presence != Presence::Required),
+        _ => false,
+    }
+}

@@ -1,0 +1,322 @@
+//! Object schemas and `allOf` → structs (or maps).
+
+use indexmap::IndexMap;
+use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
+
+use super::Lowerer;
+use super::schema_view::SchemaView;
+use super::types::Shape;
+use crate::diagnostics::{Result, pointer_token};
+use crate::ir::{Constraints, Deprecation, Field, Presence, Struct, TypeKind, TypeRef};
+use crate::names::{NameScope, pascal_ident, snake_ident};
+
+/// Deeper `allOf` nesting than this is refused (it is a cycle in practice).
+const MAX_ALL_OF_DEPTH: usize = 64;
+
+/// Object properties gathered from a schema and everything it `allOf`s.
+#[derive(Default)]
+pub(super) struct ObjectParts<'a> {
+    pub properties: IndexMap<String, (&'a ReferenceOr<Box<Schema>>, String)>,
+    pub required: Vec<String>,
+    pub additional: Option<(&'a AdditionalProperties, String)>,
+    /// A union the object also is (properties written beside `oneOf`).
+    pub flattened: Option<TypeRef>,
+}
+
+/// What an `allOf` becomes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum AllOfPlan {
+    /// One member has the type, the others only annotate: that member's type.
+    PassThrough(usize),
+    /// Every member is an object: one struct with all their properties.
+    Merge,
+    /// Members of different kinds: any JSON value, with a warning.
+    Fallback,
+}
+
+impl<'a> Lowerer<'a> {
+    /// `type: object` (or properties without a type).
+    pub(super) fn object_schema_shape(
+        &mut self,
+        name: &str,
+        view: &SchemaView<'a>,
+        pointer: &str,
+    ) -> Result<Shape> {
+        let mut parts = ObjectParts::default();
+        self.collect_own_properties(view, pointer, &mut parts);
+        self.object_shape(name, parts, pointer)
+    }
+
+    /// Decided without lowering anything (see `needs_definition`).
+    pub(super) fn all_of_plan(&self, view: &SchemaView<'a>) -> AllOfPlan {
+        let own_shape = view.properties.is_some_and(|p| !p.is_empty())
+            || view.additional.is_some()
+            || view.ty.is_some_and(|t| t != "object");
+        let typed: Vec<usize> = view
+            .all_of
+            .iter()
+            .enumerate()
+            .filter(|(_, member)| match member {
+                ReferenceOr::Item(schema) => !SchemaView::new(schema).is_annotation_only(),
+                ReferenceOr::Reference { .. } => true,
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if !own_shape && view.one_of.is_empty() && view.any_of.is_empty() {
+            match typed.as_slice() {
+                [only] => return AllOfPlan::PassThrough(*only),
+                [] => return AllOfPlan::Fallback,
+                _ => {}
+            }
+        }
+        if self.mergeable(view, 0) {
+            AllOfPlan::Merge
+        } else {
+            AllOfPlan::Fallback
+        }
+    }
+
+    /// Whether a schema and everything it `allOf`s are objects.
+    fn mergeable(&self, view: &SchemaView<'a>, depth: usize) -> bool {
+        if depth > MAX_ALL_OF_DEPTH {
+            return false;
+        }
+        let members_ok = view.all_of.iter().all(|member| {
+            let schema = match member {
+                ReferenceOr::Item(schema) => schema,
+                ReferenceOr::Reference { reference } => {
+                    match self.resolve_schema_ref(reference, "") {
+                        Ok((schema, _)) => schema,
+                        Err(_) => return false,
+                    }
+                }
+            };
+            let member = SchemaView::new(schema);
+            member.is_annotation_only() || self.mergeable(&member, depth + 1)
+        });
+        let plain = view.one_of.is_empty() && view.any_of.is_empty() && !view.has_not;
+        let object_like = view.is_object()
+            || view.additional.is_some()
+            || (view.ty.is_none() && view.enumeration.is_empty());
+        members_ok && plain && object_like
+    }
+
+    /// `allOf`: a typed member with annotations passes through; object
+    /// members merge into one struct; anything else falls back to
+    /// `serde_json::Value`.
+    pub(super) fn all_of_shape(
+        &mut self,
+        name: &str,
+        view: &SchemaView<'a>,
+        pointer: &str,
+    ) -> Result<Shape> {
+        match self.all_of_plan(view) {
+            AllOfPlan::PassThrough(i) => Ok(Shape::Existing(self.type_of(
+                &view.all_of[i],
+                name,
+                &format!("{pointer}/allOf/{i}"),
+            )?)),
+            AllOfPlan::Fallback => {
+                self.warn(
+                    pointer,
+                    "allOf mixes objects with non-object schemas; using serde_json::Value",
+                );
+                Ok(Shape::Existing(TypeRef::Json))
+            }
+            AllOfPlan::Merge => {
+                let mut parts = ObjectParts::default();
+                self.collect_all_of(view.schema, pointer, &mut parts, 0)?;
+                self.object_shape(name, parts, pointer)
+            }
+        }
+    }
+
+    /// Gathers properties through nested `allOf`s (checked mergeable).
+    fn collect_all_of(
+        &mut self,
+        schema: &'a Schema,
+        pointer: &str,
+        parts: &mut ObjectParts<'a>,
+        depth: usize,
+    ) -> Result<()> {
+        if depth > MAX_ALL_OF_DEPTH {
+            return Err(self.error(pointer, "allOf nests more than 64 levels deep (a cycle?)"));
+        }
+        let view = SchemaView::new(schema);
+        for (i, part) in view.all_of.iter().enumerate() {
+            let at = format!("{pointer}/allOf/{i}");
+            let (resolved, at) = match part {
+                ReferenceOr::Item(schema) => (schema, at),
+                ReferenceOr::Reference { reference } => {
+                    let (schema, key) = self.resolve_schema_ref(reference, &at)?;
+                    (
+                        schema,
+                        format!("#/components/schemas/{}", pointer_token(&key)),
+                    )
+                }
+            };
+            self.collect_all_of(resolved, &at, parts, depth + 1)?;
+        }
+        self.collect_own_properties(&view, pointer, parts);
+        Ok(())
+    }
+
+    pub(super) fn collect_own_properties(
+        &mut self,
+        view: &SchemaView<'a>,
+        pointer: &str,
+        parts: &mut ObjectParts<'a>,
+    ) {
+        if let Some(properties) = view.properties {
+            for (key, property) in properties {
+                let at = format!("{pointer}/properties/{}", pointer_token(key));
+                // A later allOf part refines an earlier one: last wins.
+                parts.properties.insert(key.clone(), (property, at));
+            }
+        }
+        for key in view.required {
+            if !parts.required.contains(key) {
+                parts.required.push(key.clone());
+            }
+        }
+        if let Some(additional) = view.additional {
+            parts.additional = Some((additional, format!("{pointer}/additionalProperties")));
+        }
+    }
+
+    pub(super) fn object_shape(
+        &mut self,
+        name: &str,
+        parts: ObjectParts<'a>,
+        pointer: &str,
+    ) -> Result<Shape> {
+        let additional = match parts.additional {
+            Some((AdditionalProperties::Schema(schema), at)) => {
+                Some(self.type_of(schema, &format!("{name}Value"), &at)?)
+            }
+            Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
+            Some((AdditionalProperties::Any(false), _)) | None => None,
+        };
+        if parts.properties.is_empty() && parts.flattened.is_none() {
+            // A map, or a free-form object.
+            let value = additional.unwrap_or(TypeRef::Json);
+            return Ok(Shape::Existing(TypeRef::Map(Box::new(value))));
+        }
+        for key in &parts.required {
+            if !parts.properties.contains_key(key)
+                && parts.flattened.is_none()
+                && additional.is_none()
+            {
+                self.warn(
+                    pointer,
+                    format!("`required` names `{key}`, which is not a property; it is ignored"),
+                );
+            }
+        }
+        let mut scope = NameScope::default();
+        scope.reserve("additional_properties");
+        let mut fields = Vec::new();
+        for (key, (property, at)) in parts.properties {
+            let required = parts.required.contains(&key);
+            fields.push(self.field(name, &mut scope, key, property, &at, required)?);
+        }
+        if let Some(union) = parts.flattened {
+            fields.push(Field {
+                rust_name: scope.claim("variant"),
+                wire_name: String::new(),
+                doc: Some("The alternative the object is, with its own properties.".into()),
+                ty: union,
+                presence: Presence::Required,
+                default: None,
+                constraints: Constraints::default(),
+                boxed: false,
+                deprecated: None,
+                flatten: true,
+            });
+        }
+        Ok(Shape::Define(TypeKind::Struct(Struct {
+            fields,
+            additional,
+        })))
+    }
+
+    fn field(
+        &mut self,
+        owner: &str,
+        scope: &mut NameScope,
+        key: String,
+        property: &'a ReferenceOr<Box<Schema>>,
+        at: &str,
+        required: bool,
+    ) -> Result<Field> {
+        let rust_name = scope.claim(&snake_ident(&key));
+        // Only an inline schema may need a name of its own.
+        let hint = match property {
+            ReferenceOr::Item(_) => format!("{owner}{}", pascal_ident(&key)),
+            ReferenceOr::Reference { .. } => String::new(),
+        };
+        let (inline, nullable) = match property {
+            ReferenceOr::Item(schema) => (Some(&**schema), self.is_nullable_schema(schema)),
+            ReferenceOr::Reference { reference } => (None, self.is_nullable_ref(reference)),
+        };
+        let ty = self.type_of_boxed(property, &hint, at)?;
+        let presence = match (required, nullable) {
+            (true, false) => Presence::Required,
+            (true, true) => Presence::RequiredNullable,
+            (false, false) => Presence::Optional,
+            (false, true) => Presence::OptionalNullable,
+        };
+        let (doc, default, constraints, deprecated) = match inline {
+            Some(schema) => {
+                let view = SchemaView::new(schema);
+                (
+                    view.description(),
+                    schema.schema_data.default.clone(),
+                    self.constraints_of(&view, at).for_type(&ty),
+                    deprecation(schema),
+                )
+            }
+            None => (None, None, Constraints::default(), None),
+        };
+        Ok(Field {
+            rust_name,
+            wire_name: key,
+            doc,
+            ty,
+            presence,
+            default,
+            constraints,
+            boxed: false,
+            deprecated,
+            flatten: false,
+        })
+    }
+}
+
+/// `deprecated: true`, with the hint the spec gives (`x-deprecated-reason`
+/// and its kin, or a description that starts with "Deprecated").
+pub(super) fn deprecation(schema: &Schema) -> Option<Deprecation> {
+    let data = &schema.schema_data;
+    if !data.deprecated {
+        return None;
+    }
+    let from_extension = [
+        "x-deprecated-reason",
+        "x-deprecation-reason",
+        "x-deprecated-message",
+        "x-deprecation-message",
+        "x-deprecated",
+    ]
+    .iter()
+    .find_map(|key| data.extensions.get(*key)?.as_str().map(str::to_string));
+    let from_description = data.description.as_deref().and_then(|d| {
+        let first = d.lines().next()?.trim();
+        first
+            .to_ascii_lowercase()
+            .starts_with("deprecated")
+            .then(|| first.to_string())
+    });
+    Some(Deprecation {
+        note: from_extension.or(from_description),
+    })
+}

@@ -1,0 +1,64 @@
+//! Work shared out over scoped threads: each takes the next item from an
+//! atomic index until none is left; results come back in item order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// `f` of every item, on up to `threads` threads (this one included).
+pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    let threads = threads.clamp(1, items.len().max(1));
+    if threads == 1 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(i) else {
+                return done;
+            };
+            done.push((i, f(item)));
+        }
+    };
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut all = work();
+        for helper in helpers {
+            // A helper only panics if `f` does; the panic goes on here.
+            match helper.join() {
+                Ok(done) => all.extend(done),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        all
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// How many threads to use: the caller's choice, or one per core for work
+/// of at least `worth_it` items.
+pub fn threads_for(requested: Option<usize>, items: usize, worth_it: usize) -> usize {
+    match requested {
+        Some(n) => n.max(1),
+        None if items < worth_it => 1,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn results_keep_the_item_order_for_any_thread_count() {
+        let items: Vec<u64> = (0..100).collect();
+        for threads in 1..6 {
+            assert_eq!(
+                map(&items, threads, |x| x * 2),
+                items.iter().map(|x| x * 2).collect::<Vec<_>>()
+            );
+        }
+        assert!(map(&Vec::<u8>::new(), 4, |x| *x).is_empty());
+    }
+}
