@@ -673,8 +673,6 @@ pub fn visit_def_refs(def: &TypeDef, f: &mut impl FnMut(&TypeRef)) {
     }
 }
 
-
-
 /// Rewrites every type id in the API with `f` (after types were dropped).
 pub fn remap_type_ids(api: &mut Api, f: &impl Fn(TypeId) -> TypeId) {
     fn remap(ty: &mut TypeRef, f: &impl Fn(TypeId) -> TypeId) {

@@ -280,8 +280,6 @@ pub(super) fn idempotency_header(operations: &[Operation]) -> Option<String> {
         })
 }
 
-
-
 /// Renames builders named like a type (`buyTickets` with a body schema
 /// `BuyTickets`), which would shadow the type inside `mod builder`: the
 /// builder, not the model, gets a `Call` suffix.
