@@ -557,8 +557,15 @@ fn openapi_3_1_common_subset() {
     // literal names every field there is.
     let closed = openapi31::Closed {
         id: Some("c".into()),
+        marker: None,
     };
     assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"id": "c"}));
+    // A `type: "null"` property is there or not; its setter takes nothing.
+    let marked = openapi31::Closed::new().marker();
+    assert_eq!(
+        serde_json::to_value(&marked).unwrap(),
+        json!({"marker": null})
+    );
     use openapi31::runtime::Validate;
     // The numeric `exclusiveMaximum: 5` of 3.1 became `maximum: 5` + exclusive
     // (checked on what the client sends: `Note` is only received).
@@ -711,6 +718,40 @@ async fn real_world_classes_send_what_the_spec_says() {
         .mount(&server)
         .await;
     client.get_self_membership("a1").await.unwrap();
+    // Page-number pagination stops at the first empty page; a member named
+    // like a std trait method gets a `with_` setter.
+    for (page, names) in [
+        ("1", json!(["a", "b"])),
+        ("2", json!(["c"])),
+        ("3", json!([])),
+    ] {
+        Mock::given(method("GET"))
+            .and(path("/pages"))
+            .and(query_param("page", page))
+            .and(query_param("add", "x"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(names))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    use futures_util::TryStreamExt;
+    let names: Vec<String> = client
+        .list_pages()
+        .page(1)
+        .with_add("x")
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(names, ["a", "b", "c"]);
+    let division = real_world::Division::new()
+        .with_div("d")
+        .tier(real_world::Tier::try_from(8).unwrap());
+    assert_eq!(
+        serde_json::to_value(&division).unwrap(),
+        json!({"div": "d", "tier": 8})
+    );
+    assert!(real_world::Tier::try_from(9).is_err());
 }
 
 #[tokio::test]

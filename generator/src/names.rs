@@ -253,6 +253,52 @@ impl NameScope {
     }
 }
 
+/// Methods of std traits (clippy's `should_implement_trait` list): a
+/// setter named like one reads as that trait's method, so it is prefixed
+/// with `with_`.
+pub const STD_TRAIT_METHODS: &[&str] = &[
+    "add",
+    "as_mut",
+    "as_ref",
+    "bitand",
+    "bitor",
+    "bitxor",
+    "borrow",
+    "borrow_mut",
+    "clone",
+    "cmp",
+    "default",
+    "deref",
+    "deref_mut",
+    "div",
+    "drop",
+    "eq",
+    "from_iter",
+    "from_str",
+    "hash",
+    "index",
+    "index_mut",
+    "into_iter",
+    "mul",
+    "neg",
+    "next",
+    "not",
+    "rem",
+    "shl",
+    "shr",
+    "sub",
+];
+
+/// A setter's name for a member named `name`: `with_<name>` when `name` is
+/// a std trait method or in `reserved`.
+pub fn setter_base(name: &str, reserved: &[&str]) -> String {
+    if STD_TRAIT_METHODS.contains(&name) || reserved.contains(&name) {
+        format!("with_{name}")
+    } else {
+        name.to_string()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

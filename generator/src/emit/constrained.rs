@@ -24,7 +24,8 @@ pub fn emit_constrained(
     let rules_doc = format!("Checked when a value is made: {rules}.");
     let doc = doc_attrs([def.doc.as_deref(), Some(rules_doc.as_str())]);
     let type_name = &def.name;
-    let checks = checks_for(cx, &c.inner, &c.constraints, quote!(&self.0), &quote!(path));
+    let checks = checks_for(cx, &c.inner, &c.constraints, quote!(value), &quote!(path));
+    let checks = (!checks.is_empty()).then(|| quote!(let value = &self.0; #checks));
     let is_text = c.inner == TypeRef::String;
     let is_integer = matches!(c.inner, TypeRef::Integer(_));
     let mut derives = vec![quote!(Clone), quote!(Debug), quote!(PartialEq)];

@@ -301,11 +301,7 @@ fn constructor(cx: &Context<'_>, def: &TypeDef, s: &Struct, defaultable: bool) -
 fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let base = field.rust_name.as_str();
-    let wanted = if STRUCT_METHODS.contains(&base) {
-        format!("with_{base}")
-    } else {
-        base.to_string()
-    };
+    let wanted = crate::names::setter_base(base, STRUCT_METHODS);
     let setter_name = methods.claim(&wanted);
     let setter = ident(&setter_name);
     let inner = rust_type(cx.api, &field.ty);
@@ -342,6 +338,18 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
     };
     let doc = format!(" Sets `{}`.", field.rust_name);
     let deprecated = deprecated_attr(field);
+    // A field that can only be present (`()`, a `null` schema) is set
+    // without an argument.
+    if field.ty == TypeRef::Unit && field.presence == Presence::Optional {
+        return quote! {
+            #[doc = #doc]
+            #deprecated
+            pub fn #setter(mut self) -> Self {
+                self.#name = Some(());
+                self
+            }
+        };
+    }
     quote! {
         #[doc = #doc]
         #deprecated

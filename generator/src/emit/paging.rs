@@ -51,6 +51,17 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
             }
         }
     };
+    let empty = match &pagination.items_field {
+        None => quote!(page.is_empty()),
+        Some(field) => {
+            let field = ident(field);
+            if items_field_optional(cx, op, field.to_string().trim_start_matches("r#")) {
+                quote!(page.#field.as_ref().is_none_or(Vec::is_empty))
+            } else {
+                quote!(page.#field.is_empty())
+            }
+        }
+    };
     let advance = match &pagination.next {
         NextPage::Cursor {
             response_field,
@@ -132,7 +143,7 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
             let param_ident = ident(param);
             quote! {
                 |request, page, _| {
-                    if #count == 0 {
+                    if #empty {
                         return None;
                     }
                     let mut next = request.clone();

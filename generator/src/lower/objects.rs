@@ -192,7 +192,8 @@ impl<'a> Lowerer<'a> {
     ) -> Result<Shape> {
         let additional = match parts.additional {
             Some((AdditionalProperties::Schema(schema), at)) => {
-                Some(self.type_of(schema, &format!("{name}Value"), &at)?)
+                let value = self.type_of(schema, &format!("{name}Value"), &at)?;
+                Some(self.named_if_deep(value, &format!("{name}Value"), &at))
             }
             Some((AdditionalProperties::Any(true), _)) => Some(TypeRef::Json),
             Some((AdditionalProperties::Any(false), _)) | None => None,

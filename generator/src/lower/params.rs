@@ -156,7 +156,8 @@ impl<'a> Lowerer<'a> {
         let (style, explode) = style_of(parameter);
         Ok(Some(Param {
             wire_name: data.name.clone(),
-            rust_name: names.claim(&snake_ident(&data.name)),
+            // The name is the builder's setter too.
+            rust_name: names.claim(&crate::names::setter_base(&snake_ident(&data.name), &[])),
             location,
             doc: data.description.clone(),
             ty,

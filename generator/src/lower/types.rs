@@ -368,17 +368,21 @@ impl<'a> Lowerer<'a> {
             }
             None => TypeRef::Json,
         };
-        // Arrays of arrays nest without end in some specs: past a few levels
-        // the items get a name, so that no type is too complex to read
-        // (clippy's `type_complexity`).
-        let items = if container_depth(&items) >= MAX_ANONYMOUS_NESTING {
-            let id = self.reserve(&format!("{name}Item"), &format!("{pointer}/items"));
-            self.define(id, None, TypeKind::Alias(items));
-            TypeRef::Named(id)
-        } else {
-            items
-        };
+        let items = self.named_if_deep(items, &format!("{name}Item"), &format!("{pointer}/items"));
         Ok(TypeRef::Array(Box::new(items)))
+    }
+
+    /// The element type of an array or map, given a name (an alias) when
+    /// it is itself arrays and maps a few levels deep: some specs nest them
+    /// without end, and no type should be too complex to read (clippy's
+    /// `type_complexity`).
+    pub(super) fn named_if_deep(&mut self, element: TypeRef, name: &str, pointer: &str) -> TypeRef {
+        if container_depth(&element) < MAX_ANONYMOUS_NESTING {
+            return element;
+        }
+        let id = self.reserve(name, pointer);
+        self.define(id, None, TypeKind::Alias(element));
+        TypeRef::Named(id)
     }
 
     /// Constraints of a schema; for arrays, with the item constraints too.
@@ -443,7 +447,7 @@ impl<'a> Lowerer<'a> {
 }
 
 /// Levels of arrays and maps an item type may have before it is named.
-const MAX_ANONYMOUS_NESTING: usize = 3;
+const MAX_ANONYMOUS_NESTING: usize = 2;
 
 /// How many arrays and maps `ty` is made of, nested.
 fn container_depth(ty: &TypeRef) -> usize {
