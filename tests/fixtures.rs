@@ -744,6 +744,30 @@ async fn real_world_classes_send_what_the_spec_says() {
         .await
         .unwrap();
     assert_eq!(names, ["a", "b", "c"]);
+    // Offset pagination advances by the page's length and stops at a short page.
+    Mock::given(method("GET"))
+        .and(path("/records"))
+        .and(query_param("limit", "2"))
+        .and(wiremock::matchers::query_param_is_missing("offset"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": ["r1", "r2"]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/records"))
+        .and(query_param("offset", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"items": ["r3"]})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let records: Vec<String> = client
+        .list_records()
+        .limit(2)
+        .items()
+        .try_collect()
+        .await
+        .unwrap();
+    assert_eq!(records, ["r1", "r2", "r3"]);
     let division = real_world::Division::new()
         .with_div("d")
         .tier(real_world::Tier::try_from(8).unwrap());

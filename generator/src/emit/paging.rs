@@ -118,6 +118,12 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
         },
         NextPage::Offset { param, limit } => {
             let param_ident = ident(param);
+            // The step is typed as the parameter: `+` alone cannot infer it.
+            let step_type = op
+                .params
+                .iter()
+                .find(|p| p.rust_name == *param)
+                .map_or_else(|| quote!(i64), |p| super::builders::param_type(cx, p));
             let short_page = limit.as_ref().map(|limit| {
                 let limit = ident(limit);
                 quote! {
@@ -134,7 +140,8 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
                     }
                     #short_page
                     let mut next = request.clone();
-                    next.#param_ident = Some(next.#param_ident.unwrap_or_default() + count.try_into().ok()?);
+                    let step: #step_type = count.try_into().ok()?;
+                    next.#param_ident = Some(next.#param_ident.unwrap_or_default() + step);
                     Some(next)
                 }
             }
