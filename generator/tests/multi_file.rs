@@ -196,3 +196,26 @@ fn schemas_with_the_same_name_in_two_files_get_distinct_types() {
     assert!(generated.source.contains("pub struct Item {"));
     assert!(generated.source.contains("pub struct Item2 {"));
 }
+
+#[test]
+fn a_ref_key_inside_example_data_is_data() {
+    // Real specs (GitHub's) show SCIM payloads whose members are `$ref`s.
+    let root = ROOT.replace(
+        "schema: {$ref: 'schemas/a.yaml'}",
+        "schema: {$ref: 'schemas/a.yaml'}\n              example: {members: [{$ref: 'https://example.com/Users/1'}]}\n              examples:\n                one: {value: {$ref: '../../elsewhere.json'}}",
+    );
+    let (_dir, root) = tree(&[
+        ("api.yaml", &root),
+        (
+            "schemas/a.yaml",
+            "type: object\nproperties:\n  d: {type: object, default: {$ref: 'not-a-file'}}\n",
+        ),
+    ]);
+    let generated =
+        generate_module(&root, &ModuleOptions::default()).unwrap_or_else(|e| panic!("{e}"));
+    assert!(
+        generated.source.contains("pub struct A {"),
+        "{}",
+        generated.source
+    );
+}

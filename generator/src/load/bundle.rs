@@ -42,14 +42,34 @@ pub struct Bundled {
 
 /// Whether the document has a `$ref` to another file (a cheap walk).
 pub fn has_external_refs(value: &Value) -> bool {
-    match value {
-        Value::Object(map) => map.iter().any(|(key, child)| {
-            (key == "$ref" && child.as_str().is_some_and(|r| !r.starts_with('#')))
-                || has_external_refs(child)
-        }),
-        Value::Array(items) => items.iter().any(has_external_refs),
-        _ => false,
+    fn walk(value: &Value, own_key: &str, is_example: bool) -> bool {
+        match value {
+            Value::Object(map) => map.iter().any(|(key, child)| {
+                if is_literal_data(key, is_example, false) {
+                    return false;
+                }
+                (key == "$ref" && child.as_str().is_some_and(|r| !r.starts_with('#')))
+                    || walk(child, key, own_key == "examples")
+            }),
+            Value::Array(items) => items.iter().any(|item| walk(item, "", false)),
+            _ => false,
+        }
     }
+    walk(value, "", false)
+}
+
+/// Whether the member `key` holds data rather than OpenAPI objects, where
+/// a `$ref` key is just data: an `example`, an Example object's `value`,
+/// and in a schema its `default`, `enum` and `const`.
+fn is_literal_data(key: &str, in_example: bool, in_schema: bool) -> bool {
+    key == "example"
+        || (in_example && key == "value")
+        || (in_schema && matches!(key, "default" | "enum" | "const" | "examples"))
+}
+
+/// Whether the node at `pointer` is an entry of an `examples` map.
+fn is_example_entry(pointer: &str) -> bool {
+    pointer.rsplit('/').nth(1) == Some("examples")
 }
 
 /// Resolves every `$ref` to another file in `document` (read from `root`).
@@ -168,7 +188,11 @@ impl Bundler {
         }
         match node {
             Value::Object(map) => {
+                let example = is_example_entry(pointer);
                 for (key, child) in map.iter_mut() {
+                    if is_literal_data(key, example, slot == Slot::Schema) {
+                        continue;
+                    }
                     let child_pointer = format!("{pointer}/{}", pointer_token(key));
                     if slot == Slot::Schema && key == "discriminator" {
                         self.discriminator_mapping(child, file, &child_pointer)?;
