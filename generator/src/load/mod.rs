@@ -58,9 +58,8 @@ impl LoadedSpec {
     }
 }
 
-/// Specs above this size are worth a second thread: their typed document
-/// is decoded beside the scan of the text, and trees are freed off the
-/// main thread (see `crate::drop_later`).
+/// JSON specs above this size are worth a second thread: their
+/// `components` are decoded beside the rest of the document.
 pub(crate) const LARGE_SPEC_BYTES: usize = 64 * 1024;
 
 /// Reads and parses one spec file.
