@@ -60,3 +60,32 @@ async fn a_mock_can_answer_a_documented_error() {
         other => panic!("expected the documented 400, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn a_mock_matches_a_typed_request_body_and_the_path() {
+    let server = MockServer::start().await;
+    let wanted = cinnox::ExternalContactRequest::new().first_name("Tai Man");
+    cinnox::mock::update_external_contact()
+        .path("/apps/app/management/update_externalcontact/ec-1")
+        .body(&wanted)
+        .ok(&contact_result("ec-1"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = cinnox::Client::with_base_url(server.uri()).with_app_token("t");
+    // Another body does not match (wiremock answers 404)...
+    let other = cinnox::ExternalContactRequest::new().first_name("Someone Else");
+    let err = client
+        .update_external_contact("app", "ec-1")
+        .body(other)
+        .await
+        .unwrap_err();
+    assert_eq!(err.status().map(|s| s.as_u16()), Some(404), "{err}");
+    // ...the typed one does.
+    let result = client
+        .update_external_contact("app", "ec-1")
+        .body(wanted)
+        .await
+        .unwrap();
+    assert_eq!(result, contact_result("ec-1"));
+}

@@ -1294,8 +1294,9 @@ impl runtime::Validate for ExternalContactSocialContact {
 }
 
 /// Typed mocks of the operations, for tests: each function matches its operation's
-/// method and route on a [`runtime::mock::MockServer`], and `ok` answers with a value
-/// of the operation's (first) success type.
+/// method and route on a [`runtime::mock::MockServer`]; `body` matches a request body
+/// of the operation's type, `path`, `query` and `header` the rest; `ok` answers with
+/// a value of the operation's (first) success type, `status` with any status.
 ///
 /// ```text
 /// let server = runtime::mock::MockServer::start().await;
@@ -1308,12 +1309,18 @@ pub mod mock {
     pub use runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::create_external_contact`] (`POST /apps/{appID}/management/create_externalcontact`): `ok` answers `200`.
-    pub fn create_external_contact() -> OperationMock<ExternalContactResult> {
+    pub fn create_external_contact() -> OperationMock<
+        ExternalContactResult,
+        ExternalContactRequest,
+    > {
         OperationMock::new(&CREATE_EXTERNAL_CONTACT_OPERATION, 200, runtime::mock::json)
     }
 
     /// Mocks [`Client::update_external_contact`] (`PUT /apps/{appID}/management/update_externalcontact/{contactID}`): `ok` answers `200`.
-    pub fn update_external_contact() -> OperationMock<ExternalContactResult> {
+    pub fn update_external_contact() -> OperationMock<
+        ExternalContactResult,
+        ExternalContactRequest,
+    > {
         OperationMock::new(&UPDATE_EXTERNAL_CONTACT_OPERATION, 200, runtime::mock::json)
     }
 }

@@ -908,8 +908,9 @@ pub type RecordUpdateResult = std::collections::BTreeMap<
 >;
 
 /// Typed mocks of the operations, for tests: each function matches its operation's
-/// method and route on a [`runtime::mock::MockServer`], and `ok` answers with a value
-/// of the operation's (first) success type.
+/// method and route on a [`runtime::mock::MockServer`]; `body` matches a request body
+/// of the operation's type, `path`, `query` and `header` the rest; `ok` answers with
+/// a value of the operation's (first) success type, `status` with any status.
 ///
 /// ```text
 /// let server = runtime::mock::MockServer::start().await;
@@ -922,7 +923,10 @@ pub mod mock {
     pub use runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::update_contact_by_external_id`] (`PUT /api/data/v1/Contact/by-externalId/{externalId}`): `ok` answers `200`.
-    pub fn update_contact_by_external_id() -> OperationMock<RecordUpdateResult> {
+    pub fn update_contact_by_external_id() -> OperationMock<
+        RecordUpdateResult,
+        ContactRecord,
+    > {
         OperationMock::new(
             &UPDATE_CONTACT_BY_EXTERNAL_ID_OPERATION,
             200,

@@ -985,8 +985,9 @@ impl runtime::Validate for UpdateContactRequest {
 }
 
 /// Typed mocks of the operations, for tests: each function matches its operation's
-/// method and route on a [`runtime::mock::MockServer`], and `ok` answers with a value
-/// of the operation's (first) success type.
+/// method and route on a [`runtime::mock::MockServer`]; `body` matches a request body
+/// of the operation's type, `path`, `query` and `header` the rest; `ok` answers with
+/// a value of the operation's (first) success type, `status` with any status.
 ///
 /// ```text
 /// let server = runtime::mock::MockServer::start().await;
@@ -999,7 +1000,7 @@ pub mod mock {
     pub use runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::update_contact`] (`PUT /contacts/{id}`): `ok` answers `200`.
-    pub fn update_contact() -> OperationMock<Contact> {
+    pub fn update_contact() -> OperationMock<Contact, UpdateContactRequest> {
         OperationMock::new(&UPDATE_CONTACT_OPERATION, 200, runtime::mock::json)
     }
 }

@@ -798,8 +798,9 @@ impl UpdateContactResponse {
 }
 
 /// Typed mocks of the operations, for tests: each function matches its operation's
-/// method and route on a [`runtime::mock::MockServer`], and `ok` answers with a value
-/// of the operation's (first) success type.
+/// method and route on a [`runtime::mock::MockServer`]; `body` matches a request body
+/// of the operation's type, `path`, `query` and `header` the rest; `ok` answers with
+/// a value of the operation's (first) success type, `status` with any status.
 ///
 /// ```text
 /// let server = runtime::mock::MockServer::start().await;
@@ -812,7 +813,10 @@ pub mod mock {
     pub use runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::update_contact`] (`PUT /services/{service_id}/contacts/{contact_id}`): `ok` answers `200`.
-    pub fn update_contact() -> OperationMock<UpdateContactResponse> {
+    pub fn update_contact() -> OperationMock<
+        UpdateContactResponse,
+        UpdateContactRequest,
+    > {
         OperationMock::new(&UPDATE_CONTACT_OPERATION, 200, runtime::mock::json)
     }
 }

@@ -24,14 +24,14 @@ pub type Encoder<T> = fn(&T, ResponseTemplate) -> ResponseTemplate;
 /// [`OperationMock::and`], then answer with [`OperationMock::ok`] (the documented success) or
 /// [`OperationMock::status`] (any status and JSON body, for errors).
 #[must_use = "a mock does nothing until it is mounted on a server"]
-pub struct OperationMock<T: ?Sized> {
+pub struct OperationMock<T: ?Sized, B = ()> {
     builder: MockBuilder,
     success: u16,
     encode: Encoder<T>,
-    _body: PhantomData<fn(&T)>,
+    _body: PhantomData<fn(&T, &B)>,
 }
 
-impl<T: ?Sized> OperationMock<T> {
+impl<T: ?Sized, B> OperationMock<T, B> {
     /// Matches `operation`; [`Self::ok`] answers `success` with the body encoded by `encode`.
     pub fn new(operation: &Operation, success: u16, encode: Encoder<T>) -> Self {
         let builder = Mock::given(matchers::method(operation.method.as_str()))
@@ -52,6 +52,22 @@ impl<T: ?Sized> OperationMock<T> {
         }
     }
 
+    /// Also requires the query parameter `name` to be `value` (as sent on the wire).
+    pub fn query(self, name: &str, value: &str) -> Self {
+        self.and(matchers::query_param(name, value))
+    }
+
+    /// Also requires the header `name` to be `value`.
+    pub fn header(self, name: &str, value: &str) -> Self {
+        self.and(matchers::header(name, value))
+    }
+
+    /// Also requires the request path to be `path` (the route with its parameters filled in,
+    /// percent-encoded as sent).
+    pub fn path(self, path: &str) -> Self {
+        self.and(matchers::path(path))
+    }
+
     /// Answers with the documented success status and `body`.
     pub fn ok(self, body: &T) -> Mock {
         let template = (self.encode)(body, ResponseTemplate::new(self.success));
@@ -67,6 +83,18 @@ impl<T: ?Sized> OperationMock<T> {
     /// Answers with `template` as it is (delays, headers, malformed bodies).
     pub fn respond_with(self, template: ResponseTemplate) -> Mock {
         self.builder.respond_with(template)
+    }
+}
+
+impl<T: ?Sized, B: Serialize> OperationMock<T, B> {
+    /// Also requires the JSON request body to equal `body`, a value of the operation's
+    /// request body type.
+    pub fn body(self, body: &B) -> Self {
+        match serde_json::to_value(body) {
+            Ok(value) => self.and(matchers::body_json(value)),
+            // A body that cannot be JSON can never have been sent: match nothing.
+            Err(_) => self.and(|_: &wiremock::Request| false),
+        }
     }
 }
 

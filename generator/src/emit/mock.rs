@@ -23,8 +23,9 @@ pub fn emit_mock_module(cx: &Context<'_>) -> TokenStream {
         .map(|(index, op)| mock_function(cx, index, op));
     quote! {
         /// Typed mocks of the operations, for tests: each function matches its operation's
-        /// method and route on a [`runtime::mock::MockServer`], and `ok` answers with a value
-        /// of the operation's (first) success type.
+        /// method and route on a [`runtime::mock::MockServer`]; `body` matches a request body
+        /// of the operation's type, `path`, `query` and `header` the rest; `ok` answers with
+        /// a value of the operation's (first) success type, `status` with any status.
         ///
         /// ```text
         /// let server = runtime::mock::MockServer::start().await;
@@ -49,6 +50,11 @@ fn mock_function(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
     let status = success.map_or(200, |r| status_code(r.status));
     let status_literal = proc_macro2::Literal::u16_unsuffixed(status);
     let (body, encoder) = success.map_or((quote!(()), quote!(empty)), |r| body_and_encoder(cx, r));
+    // `body(&value)` matches a JSON request body of the operation's type.
+    let request = match &op.body {
+        Some(b) if b.media == MediaKind::Json => rust_type(cx.api, &b.ty),
+        _ => quote!(()),
+    };
     let doc = format!(
         " Mocks [`Client::{}`] (`{} {}`): `ok` answers `{status}`.",
         op.rust_name,
@@ -58,7 +64,7 @@ fn mock_function(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
     quote! {
         #[doc = #doc]
         #gate
-        pub fn #name() -> OperationMock<#body> {
+        pub fn #name() -> OperationMock<#body, #request> {
             OperationMock::new(&#operation, #status_literal, runtime::mock::#encoder)
         }
     }
