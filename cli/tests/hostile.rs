@@ -271,3 +271,45 @@ fn a_stale_temporary_from_a_killed_run_is_cleaned_up() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn specs_that_cannot_mean_what_they_say_are_warned_about_where_they_say_it() {
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures");
+    let dir = tempfile::tempdir().unwrap();
+    let spec = fixtures.join("hostile.yaml");
+    let out = run(
+        &[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            "api.rs",
+        ],
+        dir.path(),
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let err = stderr(&out);
+    for expected in [
+        "(#/components/schemas/Item/properties/step/multipleOf): `multipleOf` must be greater than 0",
+        "(#/components/schemas/Item/properties/range): `minimum` is greater than `maximum`",
+        "(#/components/schemas/Item/properties/big/enum/1): enum value 1e+20 does not fit in an i64",
+        "parameter `Content-Length` is a header the client does not take from parameters",
+        "parameter `Host` is a header the client does not take from parameters",
+        "parameter `Authorization` is a header the client does not take from parameters",
+        "path template `/bad/{{id}}` is malformed",
+    ] {
+        assert!(err.contains(expected), "missing `{expected}` in:\n{err}");
+    }
+    // Each warning once, each with its line.
+    let lines: Vec<&str> = err.lines().filter(|l| l.starts_with("warning: ")).collect();
+    let mut unique = lines.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), lines.len(), "{err}");
+    assert!(lines.iter().all(|l| l.contains("hostile.yaml:")), "{err}");
+    // The framing and auth headers never became setters.
+    let source = std::fs::read_to_string(dir.path().join("api.rs")).unwrap();
+    for setter in ["fn content_length(", "fn host(", "fn authorization("] {
+        assert!(!source.contains(setter), "{setter}");
+    }
+}
