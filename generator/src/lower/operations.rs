@@ -145,6 +145,13 @@ impl<'a> Lowerer<'a> {
             pagination: None,
         };
         op.pagination = self.detect_pagination(&op, operation);
+        let marked = operation.extensions.contains_key("x-dropshot-pagination");
+        if marked && op.pagination.is_none() {
+            self.warn(
+                &format!("{pointer}/x-dropshot-pagination"),
+                "`x-dropshot-pagination`, but the response has no items and `next_page` to page with; the operation gets no `pages()`",
+            );
+        }
         Ok(op)
     }
 
