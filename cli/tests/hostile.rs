@@ -313,3 +313,18 @@ fn specs_that_cannot_mean_what_they_say_are_warned_about_where_they_say_it() {
         assert!(!source.contains(setter), "{setter}");
     }
 }
+
+#[test]
+fn every_broken_component_and_operation_is_reported_each_located() {
+    let text = "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths:\n  /a:\n    get:\n      operationId: getA\n      responses:\n        '200':\n          description: ok\n          content: {application/json: {schema: {$ref: '#/components/schemas/Gone'}}}\ncomponents:\n  schemas:\n    A: {type: object, properties: {x: {$ref: '#/components/schemas/N1'}}}\n    B: {type: object, properties: {y: {$ref: '#/components/schemas/N2'}}}\n";
+    let (code, err, dir) = generate(text);
+    assert_eq!(code, Some(2), "{err}");
+    for (line, what) in [("api.yaml:13:", "N1"), ("api.yaml:14:", "N2")] {
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("error: ") && l.contains(line) && l.contains(what)),
+            "{what} in:\n{err}"
+        );
+    }
+    assert!(!dir.path().join("api.rs").exists());
+}

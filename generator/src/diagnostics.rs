@@ -114,13 +114,60 @@ pub enum Error {
     Usage(String),
     #[error("error: internal error in the generator ({0}); please report it with the spec")]
     Internal(String),
+    /// Several errors of one document, each on its own line.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n"))]
+    Several(Vec<Error>),
+}
+
+/// At most this many errors of one document are reported.
+pub const MAX_ERRORS: usize = 50;
+
+/// Collects the errors of independent parts of a document, so that all of
+/// them are reported, not only the first.
+#[derive(Default)]
+pub struct Errors(Vec<Error>);
+
+impl Errors {
+    /// The value, or `None` with the error kept.
+    pub fn note<T>(&mut self, result: Result<T>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(err) => {
+                self.0.push(err);
+                None
+            }
+        }
+    }
+
+    /// Whether the limit is reached (the caller stops).
+    pub fn full(&self) -> bool {
+        self.0.len() >= MAX_ERRORS
+    }
+
+    /// `Ok` when nothing failed, the one error, or all of them.
+    pub fn finish(mut self) -> Result<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self.0.remove(0)),
+            _ => Err(Error::Several(self.0)),
+        }
+    }
 }
 
 impl Error {
     /// Adds the line of the error's JSON pointer in `text` (the spec).
     pub fn with_line(mut self, text: &str) -> Self {
-        if let Error::Spec { location, .. } = &mut self {
-            location.fill_line(&SpecLines::new(text));
+        match &mut self {
+            Error::Spec { location, .. } => location.fill_line(&SpecLines::new(text)),
+            Error::Several(errors) => {
+                let lines = SpecLines::new(text);
+                for err in errors {
+                    if let Error::Spec { location, .. } = err {
+                        location.fill_line(&lines);
+                    }
+                }
+            }
+            _ => {}
         }
         self
     }

@@ -201,6 +201,9 @@ fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
 /// An error located in the bundle, pointed at the file it came from.
 fn locate_in(sources: &bundle::Bundled, err: Error) -> Error {
     match err {
+        Error::Several(errors) => {
+            Error::Several(errors.into_iter().map(|e| locate_in(sources, e)).collect())
+        }
         Error::Spec {
             mut location,
             message,

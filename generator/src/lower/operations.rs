@@ -46,6 +46,7 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut operations = Vec::new();
+        let mut errors = crate::diagnostics::Errors::default();
         for (path, item) in doc.paths.iter() {
             let item_pointer = format!("#/paths/{}", pointer_token(path));
             let item: &'a PathItem = match item {
@@ -73,20 +74,21 @@ impl<'a> Lowerer<'a> {
                     methods: &mut method_names,
                     builders: &mut builder_names,
                 };
-                operations.push(self.lower_operation(
-                    OperationSite {
-                        path,
-                        parts,
-                        item,
-                        method,
-                        pointer: &pointer,
-                    },
-                    operation,
-                    names,
-                    schemes,
-                )?);
+                let site = OperationSite {
+                    path,
+                    parts,
+                    item,
+                    method,
+                    pointer: &pointer,
+                };
+                let lowered = self.lower_operation(site, operation, names, schemes);
+                operations.extend(errors.note(lowered));
+                if errors.full() {
+                    return errors.finish().map(|()| operations);
+                }
             }
         }
+        errors.finish()?;
         Ok(operations)
     }
 

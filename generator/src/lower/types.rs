@@ -71,30 +71,41 @@ impl<'a> Lowerer<'a> {
         let Some(components) = &doc.components else {
             return Ok(());
         };
+        let mut errors = crate::diagnostics::Errors::default();
         for (key, schema) in &components.schemas {
-            let pointer = format!("#/components/schemas/{}", pointer_token(key));
-            let id = self.component_ids[key];
-            if let Some(path) = self.options.replacements.get(key) {
-                self.define(id, None, TypeKind::External(path.clone()));
-                continue;
+            if errors.full() {
+                break;
             }
-            let name = self.types[id.0]
-                .as_ref()
-                .map(|d| d.name.clone())
-                .unwrap_or_default();
-            match schema {
-                ReferenceOr::Reference { .. } => {
-                    let ty = self.type_of(schema, &name, &pointer)?;
-                    self.define(id, None, TypeKind::Alias(ty));
-                }
-                ReferenceOr::Item(schema) => {
-                    let view = SchemaView::new(schema);
-                    let kind = match self.shape(&name, schema, &pointer)? {
-                        Shape::Define(kind) => kind,
-                        Shape::Existing(ty) => self.component_alias(&view, ty, &pointer),
-                    };
-                    self.define(id, view.description(), kind);
-                }
+            let lowered = self.lower_component(key, schema);
+            errors.note(lowered);
+        }
+        errors.finish()
+    }
+
+    /// One entry of `components/schemas`.
+    fn lower_component(&mut self, key: &str, schema: &'a ReferenceOr<Schema>) -> Result<()> {
+        let pointer = format!("#/components/schemas/{}", pointer_token(key));
+        let id = self.component_ids[key];
+        if let Some(path) = self.options.replacements.get(key) {
+            self.define(id, None, TypeKind::External(path.clone()));
+            return Ok(());
+        }
+        let name = self.types[id.0]
+            .as_ref()
+            .map(|d| d.name.clone())
+            .unwrap_or_default();
+        match schema {
+            ReferenceOr::Reference { .. } => {
+                let ty = self.type_of(schema, &name, &pointer)?;
+                self.define(id, None, TypeKind::Alias(ty));
+            }
+            ReferenceOr::Item(schema) => {
+                let view = SchemaView::new(schema);
+                let kind = match self.shape(&name, schema, &pointer)? {
+                    Shape::Define(kind) => kind,
+                    Shape::Existing(ty) => self.component_alias(&view, ty, &pointer),
+                };
+                self.define(id, view.description(), kind);
             }
         }
         Ok(())
