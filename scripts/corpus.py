@@ -11,7 +11,8 @@ with the offending generated source lines.
 All crates are generated under one scratch folder (default
 <repo>/target/corpus/) that is made a Cargo workspace of its own, so that
 the dependencies are compiled once; every crate is then checked on its own
-(`cargo check -p NAME`) so that one failing crate does not hide the others.
+(`cargo clippy -p NAME -- -D warnings`) so that one failing crate does not
+hide the others.
 
 It is a report, not a gate: the exit code is 0 unless the script itself
 breaks, or --require-all is given and some spec fails to generate or
@@ -331,7 +332,7 @@ def cargo_check(scratch: Path, res: Result, timeout: float) -> None:
 def render(results: list[Result], args: argparse.Namespace, scratch: Path) -> str:
     out: list[str] = []
     header = ["spec", "bytes", "result", "warnings", f"gen ms (median of {args.runs})",
-              "lines (.rs)", "compiles", "check s"]
+              "lines (.rs)", "clippy -D warnings", "clippy s"]
     out.append("| " + " | ".join(header) + " |")
     out.append("|" + "---|" * len(header))
     for r in results:
@@ -354,7 +355,7 @@ def render(results: list[Result], args: argparse.Namespace, scratch: Path) -> st
     if args.no_check:
         summary += ", compile not checked"
     else:
-        summary += f", {sum(bool(r.compiles) for r in results)}/{total} compile"
+        summary += f", {sum(bool(r.compiles) for r in results)}/{total} pass clippy -D warnings"
     summary += f", total generation time {total_ms:.1f} ms (sum of medians)"
     out.append("")
     out.append(summary)
@@ -380,7 +381,7 @@ def render(results: list[Result], args: argparse.Namespace, scratch: Path) -> st
                 continue
             located, other = compiler_errors(r.check_output)
             out.append("")
-            out.append(f"cargo check -p {r.name}: {len(located) + len(other)} error(s), "
+            out.append(f"cargo clippy -p {r.name}: {len(located) + len(other)} error(s), "
                        f"{r.rustc_warnings} warning(s); first {args.details}:")
             out.append("```")
             for line in other[: args.details]:
@@ -441,7 +442,7 @@ def main() -> int:
     if not args.no_check and ok:
         # The smallest crate first: its check builds the shared dependencies.
         for res in sorted(ok, key=lambda r: r.lines):
-            log(f"cargo check -p {res.name} ({res.lines} lines) …")
+            log(f"cargo clippy -p {res.name} ({res.lines} lines) …")
             cargo_check(scratch, res, args.check_timeout)
             log(f"  {'yes' if res.compiles else 'no: ' + res.check_error} "
                 f"({res.check_seconds:.1f} s)")
