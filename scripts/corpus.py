@@ -4,7 +4,7 @@
 For each spec in the corpus folder (default: <repo>/../shared/corpus) this
 script generates a standalone crate with the release binary, times the
 generation (median of --runs), counts the generated lines and checks that
-the crate compiles (`cargo check`).  It prints a Markdown table, a summary
+the crate passes `cargo clippy -- -D warnings`.  It prints a Markdown table, a summary
 line and, for the crates that do not compile, the first compiler errors
 with the offending generated source lines.
 
