@@ -776,6 +776,15 @@ async fn real_world_classes_send_what_the_spec_says() {
         json!({"div": "d", "tier": 8})
     );
     assert!(real_world::Tier::try_from(9).is_err());
+    // An `allOf` that only restates its member is that member's type, not a
+    // `serde_json::Value`: a scalar narrowing an enum, and a `$ref` beside
+    // a bare `{type: string}`.
+    let badge: real_world::Badge =
+        serde_json::from_value(json!({"kind": 2, "name": "gold"})).unwrap();
+    let kind: real_world::Kind = badge.kind;
+    let name: Name = badge.name;
+    assert_eq!(kind, real_world::Kind::V2);
+    assert_eq!(name.as_ref(), "gold");
 }
 
 #[tokio::test]

@@ -69,11 +69,80 @@ impl<'a> Lowerer<'a> {
                 _ => {}
             }
         }
+        let typed = self.without_bare_scalars(view, typed);
+        if let [only] = typed.as_slice() {
+            if !own_shape || self.narrows_its_member(view, &view.all_of[*only]) {
+                return AllOfPlan::PassThrough(*only);
+            }
+        }
         if self.mergeable(view, 0) {
             AllOfPlan::Merge
         } else {
             AllOfPlan::Fallback
         }
+    }
+
+    /// The typed members, less inline `{type: string}`-only ones when every
+    /// member has that same scalar type (`allOf: [$ref: Id, {type: string,
+    /// readOnly: true}]`: the reference is the type).
+    fn without_bare_scalars(&self, view: &SchemaView<'a>, typed: Vec<usize>) -> Vec<usize> {
+        if typed.len() < 2 {
+            return typed;
+        }
+        let member_view = |i: usize| -> Option<SchemaView<'a>> {
+            match &view.all_of[i] {
+                ReferenceOr::Item(schema) => Some(SchemaView::new(schema)),
+                ReferenceOr::Reference { reference } => self
+                    .resolve_schema_ref(reference, "")
+                    .ok()
+                    .map(|(s, _)| SchemaView::new(s)),
+            }
+        };
+        let views: Vec<Option<SchemaView<'a>>> = typed.iter().map(|&i| member_view(i)).collect();
+        let first_ty = views.first().and_then(|v| v.as_ref()).and_then(|v| v.ty);
+        let same_scalar = first_ty.is_some_and(|t| !matches!(t, "object" | "array"))
+            && views
+                .iter()
+                .all(|v| v.as_ref().is_some_and(|v| v.ty == first_ty));
+        if !same_scalar {
+            return typed;
+        }
+        let kept: Vec<usize> = typed
+            .iter()
+            .zip(&views)
+            .filter(|(i, v)| {
+                !(matches!(view.all_of[**i], ReferenceOr::Item(_))
+                    && v.as_ref().is_some_and(SchemaView::is_bare_scalar))
+            })
+            .map(|(i, _)| *i)
+            .collect();
+        if kept.is_empty() { typed } else { kept }
+    }
+
+    /// `{type: integer, enum: [1], allOf: [$ref: Kinds]}` (Discord's tags): a
+    /// scalar that only narrows the scalar it `allOf`s to some of its values
+    /// (no other constraint of its own) is that member's type, which decodes
+    /// every value the narrowed schema allows.
+    fn narrows_its_member(&self, view: &SchemaView<'a>, member: &ReferenceOr<Schema>) -> bool {
+        let Some(ty) = view.ty.filter(|t| *t != "object" && *t != "array") else {
+            return false;
+        };
+        let own_parts = view.properties.is_some_and(|p| !p.is_empty())
+            || view.additional.is_some()
+            || !view.one_of.is_empty()
+            || !view.any_of.is_empty()
+            || !view.constraints.is_empty();
+        if own_parts {
+            return false;
+        }
+        let schema = match member {
+            ReferenceOr::Item(schema) => schema,
+            ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, "") {
+                Ok((schema, _)) => schema,
+                Err(_) => return false,
+            },
+        };
+        SchemaView::new(schema).ty == Some(ty)
     }
 
     /// Whether a schema and everything it `allOf`s are objects.

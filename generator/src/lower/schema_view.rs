@@ -240,6 +240,23 @@ impl<'s> SchemaView<'s> {
             && self.schema.schema_data.discriminator.is_none()
     }
 
+    /// A scalar `type` and annotations only (`{type: string, readOnly:
+    /// true}`): beside another member of that type in an `allOf`, it adds
+    /// nothing.
+    pub fn is_bare_scalar(&self) -> bool {
+        self.ty.is_some_and(|t| !matches!(t, "object" | "array"))
+            && self.format.is_none()
+            && self.enumeration.is_empty()
+            && self.properties.is_none_or(IndexMap::is_empty)
+            && self.additional.is_none()
+            && self.items.is_none()
+            && self.one_of.is_empty()
+            && self.any_of.is_empty()
+            && self.all_of.is_empty()
+            && !self.has_not
+            && self.constraints.is_empty()
+    }
+
     /// Whether the schema is a way of saying "null" in a union: `type:
     /// null` (3.1), `enum: [null]`, or `nullable: true` with nothing else
     /// (possibly `type: object` without properties), as in the
