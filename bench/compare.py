@@ -9,8 +9,8 @@ one run of each under `valgrind --tool=callgrind` (repeatable whatever else
 the machine is doing, unlike wall time).
 
     git worktree add /tmp/before HEAD~1
-    (cd /tmp/before && CARGO_TARGET_DIR=/tmp/before-target cargo build --release -p openapi-rustgen)
-    cargo build --release -p openapi-rustgen
+    (cd /tmp/before && CARGO_TARGET_DIR=/tmp/before-target cargo build --release -p openapi-rustgen-cli)
+    cargo build --release -p openapi-rustgen-cli
     python3 bench/compare.py /tmp/before-target/release/openapi-rustgen target/release/openapi-rustgen \\
         --only propolis --only sled-agent --runs 21 --instructions
 """

@@ -7,7 +7,7 @@ them run by run so that machine noise (a shared 2-core VM) hits both alike:
 1. setup: makes sure `cargo-progenitor` 0.15.1 is there (installs it into
    <repo>/target/bench-tools if missing, with its own CARGO_TARGET_DIR under
    /tmp; `--progenitor PATH` uses an existing binary instead) and builds our
-   release binary (`cargo build --release -p openapi-rustgen`), then runs a
+   release binary (`cargo build --release -p openapi-rustgen-cli`), then runs a
    copy of it (target/bench/bin/) since the work tree is shared and
    target/release may be rebuilt by someone else mid-run.
 2. generation: per spec, one untimed warm-up run of each tool, then --runs
@@ -325,7 +325,7 @@ def ensure_peer(explicit: str | None) -> Path:
 
 
 def build_ours() -> None:
-    run_checked(["cargo", "build", "--release", "-p", "openapi-rustgen"], cwd=REPO)
+    run_checked(["cargo", "build", "--release", "-p", "openapi-rustgen-cli"], cwd=REPO)
 
 
 def capture(cmd: list[str]) -> str:
@@ -485,6 +485,7 @@ def generation_phase(specs: list[Path], bins: dict[str, Path], args) -> list[Spe
 
 
 WORKSPACE_TABLE = re.compile(r"(?ms)^\[workspace[^\]]*\].*?(?=^\[|\Z)")
+RUNTIME_PATH = re.compile(r'path = "[^"]*runtime"')
 
 
 def compile_phase(specs: list[Path], results: list[SpecResult], args) -> None:
@@ -508,8 +509,11 @@ def compile_phase(specs: list[Path], results: list[SpecResult], args) -> None:
             shutil.rmtree(dst, ignore_errors=True)
             shutil.copytree(BENCH / "gen" / tool / name, dst)
             manifest = dst / "Cargo.toml"
-            # A member must not declare a workspace of its own.
-            manifest.write_text(WORKSPACE_TABLE.sub("", manifest.read_text()))
+            # A member must not declare a workspace of its own, and our
+            # crate's relative path to the runtime crate moved with the copy.
+            text = WORKSPACE_TABLE.sub("", manifest.read_text())
+            text = RUNTIME_PATH.sub(f'path = "{REPO / "runtime"}"', text)
+            manifest.write_text(text)
             members.append(name)
     (root / "Cargo.toml").write_text(
         "# Scratch workspace of bench/run.py: the generated crates being timed.\n"

@@ -24,6 +24,7 @@ fixture!(openapi31);
 fixture!(operations);
 fixture!(real_world);
 fixture!(refs);
+fixture!(streams);
 
 use serde_json::json;
 
@@ -904,4 +905,107 @@ async fn hostile_values_cannot_change_the_request() {
         assert!(!err.to_string().contains(bad), "{err}");
     }
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// Reads a request head (up to the blank line) from a raw connection.
+async fn read_request_head(stream: &mut tokio::net::TcpStream) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut head = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf).await {
+            Ok(0) | Err(_) => break,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+    }
+    String::from_utf8_lossy(&head).to_ascii_lowercase()
+}
+
+#[tokio::test]
+async fn an_event_stream_get_reconnects_with_last_event_id_until_the_server_ends_it() {
+    use std::time::{Duration, Instant};
+    use streams::{Client, runtime};
+    use tokio::io::AsyncWriteExt;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let replies: [&'static [u8]; 3] = [
+        // An event with an ID and a reconnection time, then the connection ends.
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\nretry: 30\nid: 7\ndata: {\"n\":1}\n\n",
+        // An event without an ID, then the connection breaks inside a chunk.
+        b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ntransfer-encoding: chunked\r\n\r\nf\r\ndata: {\"n\":2}\n\n\r\n40\r\ndata: {",
+        // The server's way to say the stream is over.
+        b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n",
+    ];
+    let server = tokio::spawn(async move {
+        let mut heads = Vec::new();
+        for reply in replies {
+            let (mut stream, _) = listener.accept().await.unwrap();
+            heads.push(read_request_head(&mut stream).await);
+            stream.write_all(reply).await.unwrap();
+            stream.shutdown().await.ok();
+        }
+        heads
+    });
+    let client = Client::with_base_url(url);
+    // The server's `retry: 30` overrides the policy's delay.
+    let policy = runtime::Reconnect::new()
+        .delay(Duration::from_millis(1))
+        .max_attempts(3);
+    let started = Instant::now();
+    let mut events = client.watch_ticks().topic("t").send_reconnecting(policy);
+    let events_seen = tokio::time::timeout(Duration::from_secs(10), async {
+        let mut seen = Vec::new();
+        while let Some(event) = events.next().await {
+            let event = event.unwrap();
+            seen.push((event.data.n, event.id));
+        }
+        seen
+    })
+    .await
+    .expect("the stream ends");
+    // The second event has no `id:` of its own: it carries the last one.
+    assert_eq!(
+        events_seen,
+        [(1, Some("7".to_string())), (2, Some("7".to_string()))]
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(60),
+        "{:?}",
+        started.elapsed()
+    );
+    let heads = server.await.unwrap();
+    assert!(!heads[0].contains("last-event-id"), "{}", heads[0]);
+    assert!(heads[1].contains("last-event-id: 7"), "{}", heads[1]);
+    assert!(heads[2].contains("last-event-id: 7"), "{}", heads[2]);
+    assert!(
+        heads.iter().all(|h| h.starts_with("get /ticks?topic=t ")),
+        "{heads:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_reconnecting_event_stream_ends_with_a_documented_error_without_retrying_it() {
+    use std::time::Duration;
+    use streams::{Client, WatchTicksError, runtime};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/ticks"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(json!({"detail": "no topic"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    let policy = runtime::Reconnect::new().delay(Duration::from_millis(1));
+    let mut events = client.watch_ticks().send_reconnecting(policy);
+    let err = events.next().await.unwrap().unwrap_err();
+    match err {
+        runtime::Error::Api(api) => {
+            let WatchTicksError::NotFound(problem) = api.body;
+            assert_eq!(problem.detail.as_deref(), Some("no topic"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(events.next().await.is_none());
 }

@@ -48,6 +48,8 @@ pub(crate) struct SseParser {
     event: String,
     last_id: Option<String>,
     retry: Option<Duration>,
+    /// The last `retry:` value, kept (unlike `retry`, which goes with the next event).
+    reconnection_time: Option<Duration>,
 }
 
 impl SseParser {
@@ -99,6 +101,7 @@ impl SseParser {
             "retry" if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) => {
                 if let Ok(ms) = value.parse::<u64>() {
                     self.retry = Some(Duration::from_millis(ms));
+                    self.reconnection_time = self.retry;
                 }
             }
             _ => {}
@@ -151,6 +154,8 @@ pub struct EventStream<T> {
     decode: DecodeData<T>,
     json: bool,
     finished: bool,
+    /// The stream ended at a `[DONE]` event, not with its connection.
+    done_marker: bool,
 }
 
 impl<T> fmt::Debug for EventStream<T> {
@@ -182,7 +187,26 @@ impl<T> EventStream<T> {
             decode,
             json,
             finished: false,
+            done_marker: false,
         }
+    }
+
+    /// Continues a stream that a lost connection cut: events without an `id:` of their own
+    /// carry `id`, as they would have on the first connection.
+    pub(crate) fn resume_after(mut self, id: Option<String>) -> Self {
+        self.parser.last_id = id;
+        self
+    }
+
+    /// The reconnection time the server last asked for (`retry:`).
+    pub(crate) fn reconnection_time(&self) -> Option<Duration> {
+        self.parser.reconnection_time
+    }
+
+    /// Whether the stream ended at a `[DONE]` event (the server's end), rather than with its
+    /// connection.
+    pub(crate) fn ended_by_server(&self) -> bool {
+        self.done_marker
     }
 
     /// The last event ID the server set, to resume a stream with `Last-Event-ID`.
@@ -201,6 +225,7 @@ impl<T> EventStream<T> {
     fn decode(&mut self, raw: RawEvent) -> Option<Result<SseEvent<T>, Error>> {
         if self.json && raw.data.trim() == "[DONE]" {
             self.finished = true;
+            self.done_marker = true;
             return None;
         }
         let data = match (self.decode)(&raw.data) {

@@ -7,8 +7,9 @@ use std::time::{Duration, Instant};
 
 use common::*;
 use openapi_rustgen_runtime::{
-    BodyMode, ByteStream, ClientCore, Credential, Error, HeaderMap, Method, Operation, Pages,
-    RawResponse, Request, ResponseCall, ResponseValue, RetryPolicy, SseEvent, Timeout, next_link,
+    BodyMode, ByteStream, ClientCore, Credential, Error, EventStream, HeaderMap, Method, Operation,
+    Pages, RawResponse, Reconnect, ReconnectingEvents, Request, ResponseCall, ResponseValue,
+    RetryPolicy, SseEvent, Timeout, next_link,
 };
 use serde::Deserialize;
 use tokio::io::AsyncWriteExt;
@@ -486,4 +487,111 @@ async fn a_relative_next_link_is_resolved_against_the_base_url() {
         all.push(item.unwrap());
     }
     assert_eq!(all, [1, 2, 3, 4, 5]);
+}
+
+// ----- reconnecting event streams --------------------------------------------------------------
+
+fn decode_ticks(raw: RawResponse) -> Result<ResponseValue<EventStream<Tick>>, Error> {
+    if raw.head().status.is_success() {
+        raw.event_stream()
+    } else {
+        Err(raw.unexpected())
+    }
+}
+
+#[tokio::test]
+async fn a_reconnecting_stream_gives_up_after_its_attempts_in_a_row() {
+    let (listener, url) = raw_listener().await;
+    // Every connection ends at once, without an event.
+    let connections = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counted = connections.clone();
+    tokio::spawn(async move {
+        loop {
+            let (mut stream, _) = answer(
+                &listener,
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            )
+            .await;
+            counted.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            stream.shutdown().await.ok();
+        }
+    });
+    let core = client_for(url);
+    let policy = Reconnect::new()
+        .delay(Duration::from_millis(1))
+        .max_attempts(2);
+    bounded(async {
+        let mut events = ReconnectingEvents::new(&core, Ok(get("/events")), decode_ticks, policy);
+        assert!(events.next().await.is_none());
+    })
+    .await;
+    // The first connection and two more.
+    assert_eq!(connections.load(std::sync::atomic::Ordering::SeqCst), 3);
+}
+
+#[tokio::test]
+async fn a_reconnecting_stream_ends_with_the_connect_error_when_the_server_stays_down() {
+    let mut core = client_for(format!("http://127.0.0.1:{}", closed_port()));
+    core.set_retry_policy(fast_retry(0));
+    let policy = Reconnect::new()
+        .delay(Duration::from_millis(1))
+        .max_attempts(2);
+    bounded(async {
+        let mut events = ReconnectingEvents::new(&core, Ok(get("/events")), decode_ticks, policy);
+        let err = events.next().await.unwrap().unwrap_err();
+        assert!(err.is_connect(), "{err:?}");
+        assert!(events.next().await.is_none());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_reconnecting_stream_waits_at_most_the_policy_maximum_whatever_the_server_asks() {
+    let (listener, url) = raw_listener().await;
+    tokio::spawn(async move {
+        // Asks for an hour between connections, then ends the stream.
+        let (mut first, _) = answer(
+            &listener,
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\nretry: 3600000\ndata: {\"n\":1}\n\n",
+        )
+        .await;
+        first.shutdown().await.ok();
+        answer(
+            &listener,
+            b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n",
+        )
+        .await;
+    });
+    let core = client_for(url);
+    let policy = Reconnect::new().max_delay(Duration::from_millis(50));
+    bounded(async {
+        let mut events = ReconnectingEvents::new(&core, Ok(get("/events")), decode_ticks, policy);
+        let first = events.next().await.unwrap().unwrap();
+        assert_eq!(first.data.n, 1);
+        assert_eq!(first.retry, Some(Duration::from_secs(3600)));
+        let started = Instant::now();
+        assert!(events.next().await.is_none());
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_request_that_cannot_be_built_is_the_only_item() {
+    let core = client_for("http://127.0.0.1:9");
+    let mut events = ReconnectingEvents::new(
+        &core,
+        Err(Error::InvalidRequest("bad".into())),
+        decode_ticks,
+        Reconnect::new(),
+    );
+    assert!(matches!(
+        events.next().await,
+        Some(Err(Error::InvalidRequest(_)))
+    ));
+    assert!(events.next().await.is_none());
 }

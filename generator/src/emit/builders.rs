@@ -209,6 +209,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             }
         }
     });
+    let send_reconnecting = reconnecting_method(cx, op, &error);
     let request = super::request::request_fn(cx, op, super::paging::keeps_next_url(op));
     let statics = operation_static_item(cx, op);
     let decode_fn = emit_decoder(cx, op);
@@ -241,6 +242,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             }
 
             #send_stream
+            #send_reconnecting
             #paging_methods
             #request
         }
@@ -260,6 +262,28 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         #gate
         #decode_fn
     }
+}
+
+/// `send_reconnecting` for an event stream whose request may be sent again
+/// (an idempotent method): the opt-in `EventSource` behaviour.
+fn reconnecting_method(
+    cx: &Context<'_>,
+    op: &Operation,
+    error: &TokenStream,
+) -> Option<TokenStream> {
+    let data = super::decode::event_data_type(cx, op).filter(|_| op.method.is_idempotent())?;
+    let decoder = decoder_ident(op);
+    Some(quote! {
+        /// Sends the call and follows the event stream across dropped connections: after
+        /// the server's `retry:` time (or the policy's), the request is sent again with
+        /// `Last-Event-ID`, until the server ends the stream or `policy` gives up.
+        pub fn send_reconnecting(
+            self,
+            policy: runtime::Reconnect,
+        ) -> runtime::ReconnectingEvents<'a, #data, #error> {
+            runtime::ReconnectingEvents::new(&self.client.core, self.request(), #decoder, policy)
+        }
+    })
 }
 
 /// Whether the success body is a stream (events or records).

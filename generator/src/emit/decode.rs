@@ -20,13 +20,10 @@ pub fn success_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
     match op.successes().next() {
         None => quote!(()),
         Some(response) => match &response.media {
-            MediaKind::EventStream => match &response.ty {
-                TypeRef::String => quote!(runtime::EventStream<String>),
-                ty => {
-                    let ty = rust_type(cx.api, ty);
-                    quote!(runtime::EventStream<#ty>)
-                }
-            },
+            MediaKind::EventStream => {
+                let data = rust_type(cx.api, &response.ty);
+                quote!(runtime::EventStream<#data>)
+            }
             MediaKind::JsonLines(_) => {
                 let item = match &response.ty {
                     TypeRef::Array(item) => rust_type(cx.api, item),
@@ -37,6 +34,15 @@ pub fn success_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
             _ => rust_type(cx.api, &response.ty),
         },
     }
+}
+
+/// The type of the events' data when `send()` resolves to an event stream.
+pub fn event_data_type(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> {
+    let response = op
+        .successes()
+        .next()
+        .filter(|_| op.success_type.is_none())?;
+    (response.media == MediaKind::EventStream).then(|| rust_type(cx.api, &response.ty))
 }
 
 /// The operation's error enum, or `Infallible` when it documents none.

@@ -368,6 +368,11 @@ pub enum Method {
 }
 
 impl Method {
+    /// Idempotent in the sense of RFC 9110 §9.2.2: sending it again is harmless.
+    pub fn is_idempotent(self) -> bool {
+        !matches!(self, Method::Post | Method::Patch)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Method::Get => "GET",

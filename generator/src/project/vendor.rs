@@ -29,6 +29,10 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
         include_str!("../../../runtime/src/paginate.rs"),
     ),
     (
+        "reconnect.rs",
+        include_str!("../../../runtime/src/reconnect.rs"),
+    ),
+    (
         "response.rs",
         include_str!("../../../runtime/src/response.rs"),
     ),
