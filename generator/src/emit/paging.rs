@@ -28,40 +28,8 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
     let page = success_type(cx, op);
     let error = error_type(cx, op);
     let item = rust_type(cx.api, &pagination.item);
-    let items_of = match &pagination.items_field {
-        None => quote!(page),
-        Some(field) => {
-            let field = ident(field);
-            let optional = items_field_optional(cx, op, field.to_string().trim_start_matches("r#"));
-            if optional {
-                quote!(page.#field.unwrap_or_default())
-            } else {
-                quote!(page.#field)
-            }
-        }
-    };
-    let count = match &pagination.items_field {
-        None => quote!(page.len()),
-        Some(field) => {
-            let field = ident(field);
-            if items_field_optional(cx, op, field.to_string().trim_start_matches("r#")) {
-                quote!(page.#field.as_ref().map_or(0, Vec::len))
-            } else {
-                quote!(page.#field.len())
-            }
-        }
-    };
-    let empty = match &pagination.items_field {
-        None => quote!(page.is_empty()),
-        Some(field) => {
-            let field = ident(field);
-            if items_field_optional(cx, op, field.to_string().trim_start_matches("r#")) {
-                quote!(page.#field.as_ref().is_none_or(Vec::is_empty))
-            } else {
-                quote!(page.#field.is_empty())
-            }
-        }
-    };
+    let items = PageItems::of(cx, op, pagination);
+    let items_of = items.owned();
     let advance = match &pagination.next {
         NextPage::Cursor {
             response_field,
@@ -69,45 +37,7 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
             token_presence,
             reset_others,
             ..
-        } => {
-            let field = ident(response_field);
-            let param_ident = ident(param);
-            let token = match token_presence {
-                Presence::Required => quote!(Some(page.#field.clone())),
-                Presence::Optional | Presence::RequiredNullable => quote!(page.#field.clone()),
-                Presence::OptionalNullable => quote!(page.#field.value().cloned()),
-            };
-            let resets: Vec<TokenStream> = if *reset_others {
-                op.params
-                    .iter()
-                    .filter(|p| {
-                        p.location == ParamLocation::Query
-                            && !p.required
-                            && p.rust_name != *param
-                            && p.wire_name != "limit"
-                    })
-                    .map(|p| {
-                        let f = ident(&p.rust_name);
-                        quote!(next.#f = None;)
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            };
-            quote! {
-                |request, page, _| {
-                    let token = #token?;
-                    // No token, or the one just used, ends the list.
-                    if request.#param_ident.as_ref() == Some(&token) || token.to_string().is_empty() {
-                        return None;
-                    }
-                    let mut next = request.clone();
-                    next.#param_ident = Some(token);
-                    #(#resets)*
-                    Some(next)
-                }
-            }
-        }
+        } => cursor_advance(op, response_field, param, *token_presence, *reset_others),
         NextPage::LinkHeader => quote! {
             |request, _, headers| {
                 let url = runtime::next_link(headers)?;
@@ -117,49 +47,9 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
             }
         },
         NextPage::Offset { param, limit } => {
-            let param_ident = ident(param);
-            // The step is typed as the parameter: `+` alone cannot infer it.
-            let step_type = op
-                .params
-                .iter()
-                .find(|p| p.rust_name == *param)
-                .map_or_else(|| quote!(i64), |p| super::builders::param_type(cx, p));
-            let short_page = limit.as_ref().map(|limit| {
-                let limit = ident(limit);
-                quote! {
-                    if request.#limit.is_some_and(|limit| (count as u64) < limit as u64) {
-                        return None;
-                    }
-                }
-            });
-            quote! {
-                |request, page, _| {
-                    let count = #count;
-                    if count == 0 {
-                        return None;
-                    }
-                    #short_page
-                    let mut next = request.clone();
-                    let step: #step_type = count.try_into().ok()?;
-                    next.#param_ident = Some(next.#param_ident.unwrap_or_default() + step);
-                    Some(next)
-                }
-            }
+            offset_advance(cx, op, &items, param, limit.as_deref())
         }
-        NextPage::PageNumber { param } => {
-            let param_ident = ident(param);
-            quote! {
-                |request, page, _| {
-                    if #empty {
-                        return None;
-                    }
-                    let mut next = request.clone();
-                    // An unset page number is the first page, page 1.
-                    next.#param_ident = Some(next.#param_ident.unwrap_or(1) + 1);
-                    Some(next)
-                }
-            }
-        }
+        NextPage::PageNumber { param } => page_number_advance(&items, param),
     };
     let how = pagination.detected_by;
     let pages_doc = format!(
@@ -178,6 +68,181 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
         }
     };
     PagingParts { methods }
+}
+
+/// Where a page keeps its items: the body itself, or a field that may be
+/// optional.
+enum PageItems {
+    Body,
+    Field {
+        field: proc_macro2::Ident,
+        optional: bool,
+    },
+}
+
+impl PageItems {
+    fn of(cx: &Context<'_>, op: &Operation, pagination: &crate::ir::Pagination) -> Self {
+        match &pagination.items_field {
+            None => PageItems::Body,
+            Some(field) => {
+                let field = ident(field);
+                let optional =
+                    items_field_optional(cx, op, field.to_string().trim_start_matches("r#"));
+                PageItems::Field { field, optional }
+            }
+        }
+    }
+
+    /// The items, taken out of `page`.
+    fn owned(&self) -> TokenStream {
+        match self {
+            PageItems::Body => quote!(page),
+            PageItems::Field {
+                field,
+                optional: true,
+            } => quote!(page.#field.unwrap_or_default()),
+            PageItems::Field {
+                field,
+                optional: false,
+            } => quote!(page.#field),
+        }
+    }
+
+    /// How many items `page` has.
+    fn count(&self) -> TokenStream {
+        match self {
+            PageItems::Body => quote!(page.len()),
+            PageItems::Field {
+                field,
+                optional: true,
+            } => {
+                quote!(page.#field.as_ref().map_or(0, Vec::len))
+            }
+            PageItems::Field {
+                field,
+                optional: false,
+            } => quote!(page.#field.len()),
+        }
+    }
+
+    /// Whether `page` has no items.
+    fn empty(&self) -> TokenStream {
+        match self {
+            PageItems::Body => quote!(page.is_empty()),
+            PageItems::Field {
+                field,
+                optional: true,
+            } => {
+                quote!(page.#field.as_ref().is_none_or(Vec::is_empty))
+            }
+            PageItems::Field {
+                field,
+                optional: false,
+            } => quote!(page.#field.is_empty()),
+        }
+    }
+}
+
+/// The next request sends the page's token back; no token, or the same one
+/// again, ends the list.
+fn cursor_advance(
+    op: &Operation,
+    response_field: &str,
+    param: &str,
+    token_presence: Presence,
+    reset_others: bool,
+) -> TokenStream {
+    let field = ident(response_field);
+    let param_ident = ident(param);
+    let token = match token_presence {
+        Presence::Required => quote!(Some(page.#field.clone())),
+        Presence::Optional | Presence::RequiredNullable => quote!(page.#field.clone()),
+        Presence::OptionalNullable => quote!(page.#field.value().cloned()),
+    };
+    let resets = op
+        .params
+        .iter()
+        .filter(|p| {
+            reset_others
+                && p.location == ParamLocation::Query
+                && !p.required
+                && p.rust_name != param
+                && p.wire_name != "limit"
+        })
+        .map(|p| {
+            let f = ident(&p.rust_name);
+            quote!(next.#f = None;)
+        });
+    quote! {
+        |request, page, _| {
+            let token = #token?;
+            // No token, or the one just used, ends the list.
+            if request.#param_ident.as_ref() == Some(&token) || token.to_string().is_empty() {
+                return None;
+            }
+            let mut next = request.clone();
+            next.#param_ident = Some(token);
+            #(#resets)*
+            Some(next)
+        }
+    }
+}
+
+/// The offset advances by the page's item count; an empty page, or one
+/// shorter than the limit asked for, ends the list.
+fn offset_advance(
+    cx: &Context<'_>,
+    op: &Operation,
+    items: &PageItems,
+    param: &str,
+    limit: Option<&str>,
+) -> TokenStream {
+    let param_ident = ident(param);
+    let count = items.count();
+    // The step is typed as the parameter: `+` alone cannot infer it.
+    let step_type = op
+        .params
+        .iter()
+        .find(|p| p.rust_name == param)
+        .map_or_else(|| quote!(i64), |p| super::builders::param_type(cx, p));
+    let short_page = limit.map(|limit| {
+        let limit = ident(limit);
+        quote! {
+            if request.#limit.is_some_and(|limit| (count as u64) < limit as u64) {
+                return None;
+            }
+        }
+    });
+    quote! {
+        |request, page, _| {
+            let count = #count;
+            if count == 0 {
+                return None;
+            }
+            #short_page
+            let mut next = request.clone();
+            let step: #step_type = count.try_into().ok()?;
+            next.#param_ident = Some(next.#param_ident.unwrap_or_default() + step);
+            Some(next)
+        }
+    }
+}
+
+/// The page number advances by one; an empty page ends the list.
+fn page_number_advance(items: &PageItems, param: &str) -> TokenStream {
+    let param_ident = ident(param);
+    let empty = items.empty();
+    quote! {
+        |request, page, _| {
+            if #empty {
+                return None;
+            }
+            let mut next = request.clone();
+            // An unset page number is the first page, page 1.
+            next.#param_ident = Some(next.#param_ident.unwrap_or(1) + 1);
+            Some(next)
+        }
+    }
 }
 
 fn items_field_optional(cx: &Context<'_>, op: &Operation, field: &str) -> bool {
