@@ -786,6 +786,25 @@ async fn real_world_classes_send_what_the_spec_says() {
     let name: Name = badge.name;
     assert_eq!(kind, real_world::Kind::V2);
     assert_eq!(name.as_ref(), "gold");
+    // An `allOf` of scalars is that scalar with every member's constraints
+    // (Cloudflare's IDs), however deep the members nest.
+    use real_world::{Handle, HandleRef};
+    assert!(Handle::try_from("abc").is_ok());
+    assert!(
+        Handle::try_from("ab").is_err(),
+        "minLength of its own member"
+    );
+    assert!(
+        Handle::try_from("ABC").is_err(),
+        "pattern of the referenced member"
+    );
+    assert!(
+        Handle::try_from("a".repeat(64)).is_err(),
+        "maxLength of the referenced member"
+    );
+    assert!(HandleRef::try_from("abc").is_ok());
+    assert!(HandleRef::try_from("ab").is_err());
+    assert!(HandleRef::try_from("ABC").is_err());
 }
 
 #[tokio::test]

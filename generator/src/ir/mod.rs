@@ -300,6 +300,63 @@ impl Constraints {
         *self == Constraints::default()
     }
 
+    /// The rules a value meets when it meets both `self` and `other` (an
+    /// `allOf` of scalars): the tighter of each bound. `None` when one set of
+    /// rules cannot say it: two different patterns or `multipleOf`s.
+    pub fn intersect(&self, other: &Constraints) -> Option<Constraints> {
+        fn one<T: Clone + PartialEq>(a: &Option<T>, b: &Option<T>) -> Result<Option<T>, ()> {
+            match (a, b) {
+                (Some(a), Some(b)) if a != b => Err(()),
+                (Some(a), _) | (None, Some(a)) => Ok(Some(a.clone())),
+                (None, None) => Ok(None),
+            }
+        }
+        let tighter = |a: Option<u64>, b: Option<u64>, pick: fn(u64, u64) -> u64| match (a, b) {
+            (Some(a), Some(b)) => Some(pick(a, b)),
+            (a, b) => a.or(b),
+        };
+        // A bound and whether it is exclusive; the tighter wins, exclusive on a tie.
+        let bound = |a: (Option<f64>, bool), b: (Option<f64>, bool), lower: bool| match (a, b) {
+            ((Some(x), xe), (Some(y), ye)) if x == y => (Some(x), xe || ye),
+            ((Some(x), xe), (Some(y), ye)) => {
+                if (x > y) == lower {
+                    (Some(x), xe)
+                } else {
+                    (Some(y), ye)
+                }
+            }
+            ((Some(x), xe), _) => (Some(x), xe),
+            (_, other) => other,
+        };
+        if self.items.is_some() || other.items.is_some() {
+            return None;
+        }
+        let (minimum, exclusive_minimum) = bound(
+            (self.minimum, self.exclusive_minimum),
+            (other.minimum, other.exclusive_minimum),
+            true,
+        );
+        let (maximum, exclusive_maximum) = bound(
+            (self.maximum, self.exclusive_maximum),
+            (other.maximum, other.exclusive_maximum),
+            false,
+        );
+        Some(Constraints {
+            min_length: tighter(self.min_length, other.min_length, u64::max),
+            max_length: tighter(self.max_length, other.max_length, u64::min),
+            pattern: one(&self.pattern, &other.pattern).ok()?,
+            pattern_regex: one(&self.pattern_regex, &other.pattern_regex).ok()?,
+            minimum,
+            exclusive_minimum,
+            maximum,
+            exclusive_maximum,
+            multiple_of: one(&self.multiple_of, &other.multiple_of).ok()?,
+            min_items: tighter(self.min_items, other.min_items, u64::max),
+            max_items: tighter(self.max_items, other.max_items, u64::min),
+            items: None,
+        })
+    }
+
     /// The constraints that apply to a value of type `ty`: string rules on
     /// strings, number rules on numbers, item rules on arrays, minus the
     /// bounds the Rust type guarantees already (a `u32` is never below 0, as
@@ -720,5 +777,30 @@ mod tests {
         assert_eq!((on_string.minimum, on_string.max_items), (None, None));
         // A named type (an object, an enum) takes none of them.
         assert!(rules.for_type(&TypeRef::Named(TypeId(0))).is_empty());
+    }
+
+    #[test]
+    fn intersected_constraints_keep_the_tighter_bound_or_say_they_cannot() {
+        let low = Constraints {
+            minimum: Some(1.0),
+            maximum: Some(10.0),
+            exclusive_maximum: true,
+            ..Constraints::default()
+        };
+        let high = Constraints {
+            minimum: Some(3.0),
+            maximum: Some(10.0),
+            ..Constraints::default()
+        };
+        let both = low.intersect(&high).unwrap();
+        assert_eq!((both.minimum, both.exclusive_minimum), (Some(3.0), false));
+        // On a tie the exclusive bound is the tighter.
+        assert_eq!((both.maximum, both.exclusive_maximum), (Some(10.0), true));
+        let pattern = |p: &str| Constraints {
+            pattern: Some(p.into()),
+            ..Constraints::default()
+        };
+        assert!(pattern("^a").intersect(&pattern("^a")).is_some());
+        assert!(pattern("^a").intersect(&pattern("b$")).is_none());
     }
 }

@@ -30,6 +30,9 @@ pub(super) enum AllOfPlan {
     PassThrough(usize),
     /// Every member is an object: one struct with all their properties.
     Merge,
+    /// Every member is a plain scalar of one type: that type, with every
+    /// member's constraints.
+    Scalar,
     /// Members of different kinds: any JSON value, with a warning.
     Fallback,
 }
@@ -77,6 +80,8 @@ impl<'a> Lowerer<'a> {
         }
         if self.mergeable(view, 0) {
             AllOfPlan::Merge
+        } else if self.scalar_members(view, 0).is_some() {
+            AllOfPlan::Scalar
         } else {
             AllOfPlan::Fallback
         }
@@ -145,6 +150,84 @@ impl<'a> Lowerer<'a> {
         SchemaView::new(schema).ty == Some(ty)
     }
 
+    /// An `allOf` of plain scalars of one type (`[{type: string, minLength:
+    /// 36}, $ref: Uuid]`, members that are such `allOf`s themselves
+    /// included), when the schema adds nothing but constraints and all the
+    /// constraints can be said as one set: the member that gives the type
+    /// (with the format, if one has it) and that set.
+    fn scalar_members(
+        &self,
+        view: &SchemaView<'a>,
+        depth: usize,
+    ) -> Option<(SchemaView<'a>, Constraints)> {
+        let own_parts = view.properties.is_some_and(|p| !p.is_empty())
+            || view.additional.is_some()
+            || !view.one_of.is_empty()
+            || !view.any_of.is_empty()
+            || !view.enumeration.is_empty()
+            || view.has_not
+            || view.ty.is_some_and(|t| matches!(t, "object" | "array"));
+        if own_parts || depth > MAX_ALL_OF_DEPTH {
+            return None;
+        }
+        let mut base: Option<SchemaView<'a>> = None;
+        let mut constraints = view.constraints.clone();
+        for member in view.all_of {
+            let schema = match member {
+                ReferenceOr::Item(schema) => schema,
+                ReferenceOr::Reference { reference } => {
+                    self.resolve_schema_ref(reference, "").ok()?.0
+                }
+            };
+            let member = SchemaView::new(schema);
+            if member.is_annotation_only() {
+                continue;
+            }
+            let (member, rules) = if member.all_of.is_empty() {
+                let plain = member.enumeration.is_empty()
+                    && member.one_of.is_empty()
+                    && member.any_of.is_empty()
+                    && !member.has_not
+                    && member.items.is_none()
+                    && member.properties.is_none_or(IndexMap::is_empty)
+                    && member.additional.is_none()
+                    && member.ty.is_some_and(|t| !matches!(t, "object" | "array"));
+                if !plain {
+                    return None;
+                }
+                let rules = member.constraints.clone();
+                (member, rules)
+            } else {
+                self.scalar_members(&member, depth + 1)?
+            };
+            constraints = constraints.intersect(&rules)?;
+            base = match base {
+                None => Some(member),
+                Some(known) if known.ty != member.ty => return None,
+                Some(known) => match (known.format, member.format) {
+                    (Some(a), Some(b)) if a != b => return None,
+                    (None, Some(_)) => Some(member),
+                    _ => Some(known),
+                },
+            };
+        }
+        let base = base?;
+        if view.ty.is_some_and(|t| Some(t) != base.ty) {
+            return None;
+        }
+        Some((base, constraints))
+    }
+
+    /// The type and constraints of an `AllOfPlan::Scalar` schema.
+    pub(super) fn scalar_all_of(
+        &mut self,
+        view: &SchemaView<'a>,
+        pointer: &str,
+    ) -> Option<(TypeRef, Constraints)> {
+        let (base, constraints) = self.scalar_members(view, 0)?;
+        Some((self.scalar_type(&base, pointer), constraints))
+    }
+
     /// Whether a schema and everything it `allOf`s are objects.
     fn mergeable(&self, view: &SchemaView<'a>, depth: usize) -> bool {
         if depth > MAX_ALL_OF_DEPTH {
@@ -192,6 +275,10 @@ impl<'a> Lowerer<'a> {
                 );
                 Ok(Shape::Existing(TypeRef::Json))
             }
+            AllOfPlan::Scalar => match self.scalar_all_of(view, pointer) {
+                Some((ty, _)) => Ok(Shape::Existing(ty)),
+                None => Ok(Shape::Existing(TypeRef::Json)),
+            },
             AllOfPlan::Merge => {
                 let mut parts = ObjectParts::default();
                 self.collect_all_of(view.schema, pointer, &mut parts, 0)?;

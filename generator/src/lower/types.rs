@@ -309,18 +309,24 @@ impl<'a> Lowerer<'a> {
     /// rest of the schema is its type; a schema that is only `not` is any
     /// value.
     fn not_shape(&mut self, view: &SchemaView<'a>, pointer: &str) -> Shape {
-        let ty = match view.ty {
-            Some("string") => self.string_type(view, pointer),
-            Some("integer") => self.integer_type(view, pointer),
-            Some("number") => self.number_type(view, pointer),
-            Some("boolean") => TypeRef::Boolean,
-            _ => TypeRef::Json,
-        };
+        let ty = self.scalar_type(view, pointer);
         self.warn(
             &format!("{pointer}/not"),
             "`not` is not checked by the client: the value is typed without it",
         );
         Shape::Existing(ty)
+    }
+
+    /// A string, integer, number or boolean schema's type (any JSON value
+    /// for other types).
+    pub(super) fn scalar_type(&mut self, view: &SchemaView<'a>, pointer: &str) -> TypeRef {
+        match view.ty {
+            Some("string") => self.string_type(view, pointer),
+            Some("integer") => self.integer_type(view, pointer),
+            Some("number") => self.number_type(view, pointer),
+            Some("boolean") => TypeRef::Boolean,
+            _ => TypeRef::Json,
+        }
     }
 
     fn string_type(&mut self, view: &SchemaView<'a>, pointer: &str) -> TypeRef {
@@ -400,7 +406,11 @@ impl<'a> Lowerer<'a> {
     /// Patterns are translated to the `regex` crate's syntax; contradictory
     /// or meaningless bounds are reported and left out.
     pub(super) fn constraints_of(&mut self, view: &SchemaView<'a>, pointer: &str) -> Constraints {
-        let mut constraints = view.constraints.clone();
+        let merged = (!view.all_of.is_empty()
+            && self.all_of_plan(view) == super::objects::AllOfPlan::Scalar)
+            .then(|| self.scalar_all_of(view, pointer))
+            .flatten();
+        let mut constraints = merged.map_or_else(|| view.constraints.clone(), |(_, c)| c);
         self.check_constraints(&mut constraints, pointer);
         if let Some(ReferenceOr::Item(items)) = view.items {
             let mut item = SchemaView::new(items).constraints;
