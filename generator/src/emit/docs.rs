@@ -253,21 +253,28 @@ fn code_line(line: &str) -> String {
     }
 }
 
-/// The width of a list marker with its space (`- `, `* `, `+ `, `1. `,
-/// `12) `), when the line starts a list item.
+/// Where a list item's content starts (`- `, `*   `, `1. `, `12) `), when
+/// the line starts one: after the marker and its spaces, or after one space
+/// when five or more follow (CommonMark: the rest is an indented code block).
 fn list_marker_width(trimmed: &str) -> Option<usize> {
     let bytes = trimmed.as_bytes();
-    match bytes.first()? {
-        b'-' | b'*' | b'+' if bytes.get(1) == Some(&b' ') => Some(2),
+    let marker = match bytes.first()? {
+        b'-' | b'*' | b'+' => 1,
         b'0'..=b'9' => {
             let digits = bytes.iter().take_while(|b| b.is_ascii_digit()).count();
             let after = *bytes.get(digits)?;
-            (digits <= 9
-                && (after == b'.' || after == b')')
-                && bytes.get(digits + 1) == Some(&b' '))
-            .then_some(digits + 2)
+            if digits > 9 || (after != b'.' && after != b')') {
+                return None;
+            }
+            digits + 1
         }
-        _ => None,
+        _ => return None,
+    };
+    let spaces = bytes[marker..].iter().take_while(|b| **b == b' ').count();
+    match spaces {
+        0 => None,
+        1..=4 => Some(marker + spaces),
+        _ => Some(marker + 1),
     }
 }
 
@@ -402,6 +409,12 @@ mod tests {
             vec!["- one", "  continued", "- two", "", "after"]
         );
         assert_eq!(lines("> quoted\nlazy"), vec!["> quoted", "> lazy"]);
+        // The content of `*   item` starts four columns in (GitHub's docs).
+        assert_eq!(
+            lines("*   To get a tree, use the [Git Trees\n  API](u)."),
+            vec!["*   To get a tree, use the [Git Trees", "    API](u)."]
+        );
+        assert_eq!(lines("1.  one\ntwo"), vec!["1.  one", "    two"]);
         assert_eq!(lines("12. item\nmore"), vec!["12. item", "    more"]);
     }
 
