@@ -89,6 +89,7 @@ pub fn bundle(root: &Path, root_text: &str, document: &mut Value) -> Result<Bund
         schemas: Vec::new(),
         inlining: Vec::new(),
         bent: BTreeMap::new(),
+        canonical: HashMap::new(),
         out: Bundled {
             root: root.to_path_buf(),
             ..Bundled::default()
@@ -146,6 +147,9 @@ struct Bundler {
     inlining: Vec<(PathBuf, String)>,
     /// References resolved where OpenAPI defines none: rule → places.
     bent: BTreeMap<&'static str, Vec<Location>>,
+    /// Joined reference paths → their canonical file (thousands of refs
+    /// name the same few files; each canonicalization is a walk of the path).
+    canonical: HashMap<PathBuf, PathBuf>,
     out: Bundled,
 }
 
@@ -164,14 +168,7 @@ impl Bundler {
                     return Ok(());
                 }
                 if let Some(rule) = bent_rule(pointer) {
-                    // Located now, in the file that has the `$ref`.
-                    let mut location = Location {
-                        file: self.root.clone(),
-                        line_col: None,
-                        pointer: Some(pointer.to_string()),
-                    };
-                    self.fill_line(&mut location);
-                    self.bent.entry(rule).or_default().push(location);
+                    self.bend(rule, pointer);
                 }
                 let key = (target_file.clone(), fragment.clone());
                 if self.inlining.contains(&key) {
@@ -285,15 +282,7 @@ impl Bundler {
             .map(str::to_string)
         {
             let (file, fragment) = self.split(&reference, root, pointer)?;
-            let location = Location {
-                file: self.root.clone(),
-                line_col: None,
-                pointer: Some(pointer.to_string()),
-            };
-            self.bent
-                .entry("a `$ref` in place of the `components/schemas` map")
-                .or_default()
-                .push(location);
+            self.bend("a `$ref` in place of the `components/schemas` map", pointer);
             *schemas = self.target(&file, &fragment, pointer)?;
             self.record(pointer, &file, &fragment);
             base = file;
@@ -371,15 +360,22 @@ impl Bundler {
             file.to_path_buf()
         } else {
             let joined = file.parent().unwrap_or(Path::new(".")).join(path);
-            let target = std::fs::canonicalize(&joined).map_err(|err| {
-                self.error(
-                    pointer,
-                    format!(
-                        "`$ref: {reference}`: cannot read `{}`: {err}",
-                        joined.display()
-                    ),
-                )
-            })?;
+            let target = match self.canonical.get(&joined) {
+                Some(known) => known.clone(),
+                None => {
+                    let target = std::fs::canonicalize(&joined).map_err(|err| {
+                        self.error(
+                            pointer,
+                            format!(
+                                "`$ref: {reference}`: cannot read `{}`: {err}",
+                                joined.display()
+                            ),
+                        )
+                    })?;
+                    self.canonical.insert(joined, target.clone());
+                    target
+                }
+            };
             if !target.starts_with(&self.folder) {
                 return Err(self.error(pointer, format!("`$ref: {reference}` leaves the spec's folder; only files inside it are read")));
             }
@@ -476,6 +472,22 @@ impl Bundler {
             Ok(relative) => self.root.parent().unwrap_or(Path::new("")).join(relative),
             Err(_) => file.to_path_buf(),
         }
+    }
+
+    /// Counts a place where `rule` is bent; the first is located now, in
+    /// the file that has the `$ref` (the others are only counted: locating
+    /// each of thousands would read its file's lines each time).
+    fn bend(&mut self, rule: &'static str, pointer: &str) {
+        let first = !self.bent.contains_key(rule);
+        let mut location = Location {
+            file: self.root.clone(),
+            line_col: None,
+            pointer: Some(pointer.to_string()),
+        };
+        if first {
+            self.fill_line(&mut location);
+        }
+        self.bent.entry(rule).or_default().push(location);
     }
 
     /// One warning per rule bent, at its first place.
@@ -581,7 +593,9 @@ pub fn locate(bundled: &Bundled, location: &mut Location) -> Option<Arc<String>>
         .sources
         .iter()
         .filter(|s| {
-            pointer == s.bundle_pointer || pointer.starts_with(&format!("{}/", s.bundle_pointer))
+            pointer
+                .strip_prefix(s.bundle_pointer.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
         })
         .max_by_key(|s| s.bundle_pointer.len())?;
     let rest = &pointer[source.bundle_pointer.len()..];
