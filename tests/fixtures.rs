@@ -805,6 +805,17 @@ async fn real_world_classes_send_what_the_spec_says() {
     assert!(HandleRef::try_from("abc").is_ok());
     assert!(HandleRef::try_from("ab").is_err());
     assert!(HandleRef::try_from("ABC").is_err());
+    // A member of constraints only adds them.
+    assert!(real_world::Label::try_from("abc").is_ok());
+    assert!(real_world::Label::try_from("a".repeat(17)).is_err());
+    assert!(real_world::Label::try_from("ABC").is_err());
+    // Alternatives that only list `required` add no shape: the object is
+    // the struct of its other members.
+    let rules: real_world::Rules = serde_json::from_value(json!({"div": "d", "tier": 3})).unwrap();
+    assert_eq!(rules.div.as_deref(), Some("d"));
+    // An `allOf` of annotations only is any value.
+    let anything: real_world::Anything = json!({"kept": [1, 2]});
+    assert_eq!(anything["kept"][1], 2);
 }
 
 #[tokio::test]

@@ -35,6 +35,9 @@ pub(super) enum AllOfPlan {
     Scalar,
     /// Members of different kinds: any JSON value, with a warning.
     Fallback,
+    /// Nothing but annotations (`allOf: [{}, {description: ..}]`): any JSON
+    /// value, as the schema says.
+    AnyValue,
 }
 
 impl<'a> Lowerer<'a> {
@@ -68,7 +71,7 @@ impl<'a> Lowerer<'a> {
         if !own_shape && view.one_of.is_empty() && view.any_of.is_empty() {
             match typed.as_slice() {
                 [only] => return AllOfPlan::PassThrough(*only),
-                [] => return AllOfPlan::Fallback,
+                [] => return AllOfPlan::AnyValue,
                 _ => {}
             }
         }
@@ -190,10 +193,14 @@ impl<'a> Lowerer<'a> {
                     && !member.has_not
                     && member.items.is_none()
                     && member.properties.is_none_or(IndexMap::is_empty)
-                    && member.additional.is_none()
-                    && member.ty.is_some_and(|t| !matches!(t, "object" | "array"));
-                if !plain {
+                    && member.additional.is_none();
+                if !plain || member.ty.is_some_and(|t| matches!(t, "object" | "array")) {
                     return None;
+                }
+                if member.ty.is_none() {
+                    // Constraints alone (`{maxLength: 16}`, DigitalOcean's labels).
+                    constraints = constraints.intersect(&member.constraints)?;
+                    continue;
                 }
                 let rules = member.constraints.clone();
                 (member, rules)
@@ -244,7 +251,9 @@ impl<'a> Lowerer<'a> {
                 }
             };
             let member = SchemaView::new(schema);
-            member.is_annotation_only() || self.mergeable(&member, depth + 1)
+            member.is_annotation_only()
+                || member.is_required_alternatives()
+                || self.mergeable(&member, depth + 1)
         });
         let plain = view.one_of.is_empty() && view.any_of.is_empty() && !view.has_not;
         let object_like = view.is_object()
@@ -268,6 +277,7 @@ impl<'a> Lowerer<'a> {
                 name,
                 &format!("{pointer}/allOf/{i}"),
             )?)),
+            AllOfPlan::AnyValue => Ok(Shape::Existing(TypeRef::Json)),
             AllOfPlan::Fallback => {
                 self.warn(
                     pointer,
@@ -311,6 +321,13 @@ impl<'a> Lowerer<'a> {
                     )
                 }
             };
+            if SchemaView::new(resolved).is_required_alternatives() {
+                self.warn(
+                    &at,
+                    "alternatives that only list `required` properties (at least one of them) are not checked by the client",
+                );
+                continue;
+            }
             self.collect_all_of(resolved, &at, parts, depth + 1)?;
         }
         self.collect_own_properties(&view, pointer, parts);

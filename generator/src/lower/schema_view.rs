@@ -240,6 +240,29 @@ impl<'s> SchemaView<'s> {
             && self.schema.schema_data.discriminator.is_none()
     }
 
+    /// `anyOf`/`oneOf` alternatives that only list `required` properties
+    /// (`anyOf: [{required: [inbound_rules]}, {required: [outbound_rules]}]`:
+    /// "at least one of these"), with nothing else: a rule on the object
+    /// around it, which adds no shape.
+    pub fn is_required_alternatives(&self) -> bool {
+        let alternatives: Vec<_> = self.one_of.iter().chain(self.any_of).collect();
+        let only_required = |alternative: &&ReferenceOr<Schema>| match alternative {
+            ReferenceOr::Item(schema) => {
+                let view = SchemaView::new(schema);
+                view.is_annotation_only() && !view.required.is_empty()
+            }
+            ReferenceOr::Reference { .. } => false,
+        };
+        !alternatives.is_empty()
+            && alternatives.iter().all(only_required)
+            && self.ty.is_none_or(|t| t == "object")
+            && self.properties.is_none_or(IndexMap::is_empty)
+            && self.additional.is_none()
+            && self.all_of.is_empty()
+            && self.enumeration.is_empty()
+            && !self.has_not
+    }
+
     /// A scalar `type` and annotations only (`{type: string, readOnly:
     /// true}`): beside another member of that type in an `allOf`, it adds
     /// nothing.
