@@ -813,6 +813,22 @@ async fn real_world_classes_send_what_the_spec_says() {
     // the struct of its other members.
     let rules: real_world::Rules = serde_json::from_value(json!({"div": "d", "tier": 3})).unwrap();
     assert_eq!(rules.div.as_deref(), Some("d"));
+    // An object that is also one of a union of objects: the union is
+    // flattened into the struct, its variants named after their titles.
+    use real_world::{AppConfig, AppConfigVariant};
+    let managed: AppConfig =
+        serde_json::from_value(json!({"id": "a1", "priority": 2, "managed_app_id": "m9"})).unwrap();
+    assert_eq!(managed.id, "a1");
+    match &managed.variant {
+        AppConfigVariant::ManagedApp(app) => assert_eq!(app.managed_app_id, "m9"),
+        other => panic!("{other:?}"),
+    }
+    let account: AppConfig =
+        serde_json::from_value(json!({"id": "a2", "account_app_id": "c3"})).unwrap();
+    assert!(
+        matches!(&account.variant, AppConfigVariant::AccountApp(app) if app.account_app_id == "c3")
+    );
+    assert!(serde_json::from_value::<AppConfig>(json!({"id": "a3"})).is_err());
     // An `allOf` of annotations only is any value.
     let anything: real_world::Anything = json!({"kept": [1, 2]});
     assert_eq!(anything["kept"][1], 2);

@@ -81,7 +81,7 @@ impl<'a> Lowerer<'a> {
                 return AllOfPlan::PassThrough(*only);
             }
         }
-        if self.mergeable(view, 0) {
+        if self.mergeable(view, 0) && self.union_members(view, 0) <= 1 {
             AllOfPlan::Merge
         } else if self.scalar_members(view, 0).is_some() {
             AllOfPlan::Scalar
@@ -253,6 +253,7 @@ impl<'a> Lowerer<'a> {
             let member = SchemaView::new(schema);
             member.is_annotation_only()
                 || member.is_required_alternatives()
+                || self.is_union_member(&member)
                 || self.mergeable(&member, depth + 1)
         });
         let plain = view.one_of.is_empty() && view.any_of.is_empty() && !view.has_not;
@@ -260,6 +261,59 @@ impl<'a> Lowerer<'a> {
             || view.additional.is_some()
             || (view.ty.is_none() && view.enumeration.is_empty());
         members_ok && plain && object_like
+    }
+
+    /// An `allOf` member that is a union of objects and nothing else
+    /// (`{oneOf: [$ref: A, $ref: B]}` beside the object's own members,
+    /// Cloudflare's configs): the merged struct is one of them too.
+    fn is_union_member(&self, view: &SchemaView<'a>) -> bool {
+        let mut alternatives = view
+            .one_of
+            .iter()
+            .chain(view.any_of)
+            .filter(|a| !self.is_null_alternative(a))
+            .peekable();
+        let plain = view.ty.is_none_or(|t| t == "object")
+            && view.properties.is_none_or(IndexMap::is_empty)
+            && view.additional.is_none()
+            && view.all_of.is_empty()
+            && view.enumeration.is_empty()
+            && !view.has_not
+            && !view.is_required_alternatives();
+        plain
+            && alternatives.peek().is_some()
+            && alternatives.all(|alternative| match alternative {
+                ReferenceOr::Item(schema) => self.mergeable(&SchemaView::new(schema), 1),
+                ReferenceOr::Reference { reference } => self
+                    .resolve_schema_ref(reference, "")
+                    .is_ok_and(|(schema, _)| self.mergeable(&SchemaView::new(schema), 1)),
+            })
+    }
+
+    /// How many union members (see `is_union_member`) an `allOf` holds,
+    /// nested ones included: a struct flattens one union in, not two.
+    fn union_members(&self, view: &SchemaView<'a>, depth: usize) -> usize {
+        if depth > MAX_ALL_OF_DEPTH {
+            return usize::MAX;
+        }
+        view.all_of
+            .iter()
+            .filter_map(|member| match member {
+                ReferenceOr::Item(schema) => Some(schema),
+                ReferenceOr::Reference { reference } => self
+                    .resolve_schema_ref(reference, "")
+                    .ok()
+                    .map(|(schema, _)| schema),
+            })
+            .map(|schema| {
+                let member = SchemaView::new(schema);
+                if self.is_union_member(&member) {
+                    1
+                } else {
+                    self.union_members(&member, depth + 1)
+                }
+            })
+            .fold(0, usize::saturating_add)
     }
 
     /// `allOf`: a typed member with annotations passes through; object
@@ -291,7 +345,7 @@ impl<'a> Lowerer<'a> {
             },
             AllOfPlan::Merge => {
                 let mut parts = ObjectParts::default();
-                self.collect_all_of(view.schema, pointer, &mut parts, 0)?;
+                self.collect_all_of(name, view.schema, pointer, &mut parts, 0)?;
                 self.object_shape(name, parts, pointer)
             }
         }
@@ -300,6 +354,7 @@ impl<'a> Lowerer<'a> {
     /// Gathers properties through nested `allOf`s (checked mergeable).
     fn collect_all_of(
         &mut self,
+        name: &str,
         schema: &'a Schema,
         pointer: &str,
         parts: &mut ObjectParts<'a>,
@@ -321,14 +376,24 @@ impl<'a> Lowerer<'a> {
                     )
                 }
             };
-            if SchemaView::new(resolved).is_required_alternatives() {
+            let member = SchemaView::new(resolved);
+            if self.is_union_member(&member) {
+                // Checked by `union_members`: this is the only one.
+                parts.flattened = Some(self.type_of(
+                    part,
+                    &format!("{name}Variant"),
+                    &format!("{pointer}/allOf/{i}"),
+                )?);
+                continue;
+            }
+            if member.is_required_alternatives() {
                 self.warn(
                     &at,
                     "alternatives that only list `required` properties (at least one of them) are not checked by the client",
                 );
                 continue;
             }
-            self.collect_all_of(resolved, &at, parts, depth + 1)?;
+            self.collect_all_of(name, resolved, &at, parts, depth + 1)?;
         }
         self.collect_own_properties(&view, pointer, parts);
         Ok(())

@@ -117,13 +117,28 @@ impl<'a> Lowerer<'a> {
                 });
                 continue;
             }
-            let ty = self.type_of(alternative, &format!("{name}Variant{}", n + 1), &at)?;
-            let base = match &ty {
-                TypeRef::Named(id) => self.types[id.0]
+            // An inline alternative with a `title` is named after it.
+            let titled = match alternative {
+                ReferenceOr::Item(inline) => inline
+                    .schema_data
+                    .title
+                    .as_deref()
+                    .map(pascal_ident)
+                    .filter(|title| !title.is_empty()),
+                ReferenceOr::Reference { .. } => None,
+            };
+            let hint = match &titled {
+                Some(title) => format!("{name}{title}"),
+                None => format!("{name}Variant{}", n + 1),
+            };
+            let ty = self.type_of(alternative, &hint, &at)?;
+            let base = match (&ty, titled) {
+                (_, Some(title)) => title,
+                (TypeRef::Named(id), None) => self.types[id.0]
                     .as_ref()
                     .map(|d| d.name.clone())
                     .unwrap_or_default(),
-                other => variant_name_for(other).to_string(),
+                (other, _) => variant_name_for(other).to_string(),
             };
             let doc = match alternative {
                 ReferenceOr::Item(inline) if !matches!(ty, TypeRef::Named(_)) => {
