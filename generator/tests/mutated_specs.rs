@@ -1,43 +1,12 @@
 //! Property test: random mutations of real specs through the whole
 //! pipeline never panic, and whatever is generated parses as Rust.
 
-use std::path::{Path, PathBuf};
+mod common;
 
+use common::{Edit, mutate, seeds};
 use openapi_rustgen::{ModuleOptions, generate_from_bytes};
 use proptest::prelude::*;
 use serde_json::Value;
-
-/// The seed documents: the fixtures and the vendor specs.
-fn seeds() -> Vec<(PathBuf, Value)> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf();
-    let mut seeds = Vec::new();
-    for dir in ["tests/fixtures", "spec"] {
-        let mut paths: Vec<PathBuf> = std::fs::read_dir(root.join(dir))
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            let text = std::fs::read_to_string(&path).unwrap();
-            let value = openapi_rustgen::load::yaml_to_json(&text).unwrap();
-            seeds.push((path, value));
-        }
-    }
-    seeds
-}
-
-/// One edit at a node chosen by `choice` (a walk of the tree).
-#[derive(Debug, Clone)]
-enum Edit {
-    Remove,
-    Replace(Value),
-    /// Copy another node here (creates odd references and shapes).
-    Graft(usize),
-}
 
 fn edit_strategy() -> impl Strategy<Value = Edit> {
     let scalar = prop_oneof![
@@ -59,71 +28,6 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
     ]
 }
 
-fn count_nodes(value: &Value) -> usize {
-    1 + match value {
-        Value::Object(map) => map.values().map(count_nodes).sum(),
-        Value::Array(items) => items.iter().map(count_nodes).sum(),
-        _ => 0,
-    }
-}
-
-fn nth_node(value: &Value, n: &mut usize) -> Option<Value> {
-    if *n == 0 {
-        return Some(value.clone());
-    }
-    *n -= 1;
-    match value {
-        Value::Object(map) => map.values().find_map(|v| nth_node(v, n)),
-        Value::Array(items) => items.iter().find_map(|v| nth_node(v, n)),
-        _ => None,
-    }
-}
-
-/// Applies `edit` to the `n`th node below the root (never the root itself).
-fn apply(value: &mut Value, n: &mut usize, edit: &Edit, graft: &Value) -> bool {
-    let children: Vec<String> = match value {
-        Value::Object(map) => map.keys().cloned().collect(),
-        Value::Array(items) => (0..items.len()).map(|i| i.to_string()).collect(),
-        _ => return false,
-    };
-    for key in children {
-        if *n == 0 {
-            match (value, edit) {
-                (Value::Object(map), Edit::Remove) => {
-                    map.remove(&key);
-                }
-                (Value::Array(items), Edit::Remove) => {
-                    items.remove(key.parse::<usize>().unwrap());
-                }
-                (Value::Object(map), Edit::Replace(v)) => {
-                    map.insert(key, v.clone());
-                }
-                (Value::Array(items), Edit::Replace(v)) => {
-                    items[key.parse::<usize>().unwrap()] = v.clone()
-                }
-                (Value::Object(map), Edit::Graft(_)) => {
-                    map.insert(key, graft.clone());
-                }
-                (Value::Array(items), Edit::Graft(_)) => {
-                    items[key.parse::<usize>().unwrap()] = graft.clone()
-                }
-                _ => {}
-            }
-            return true;
-        }
-        *n -= 1;
-        let child = match value {
-            Value::Object(map) => map.get_mut(&key).unwrap(),
-            Value::Array(items) => &mut items[key.parse::<usize>().unwrap()],
-            _ => unreachable!(),
-        };
-        if apply(child, n, edit, graft) {
-            return true;
-        }
-    }
-    false
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
 
@@ -132,14 +36,7 @@ proptest! {
         let seeds = seeds();
         let (path, original) = &seeds[seed % seeds.len()];
         let mut doc = original.clone();
-        for (at, edit) in &edits {
-            let total = count_nodes(&doc).max(2) - 1;
-            let graft = match edit {
-                Edit::Graft(from) => nth_node(&doc, &mut (from % (total + 1))).unwrap_or(Value::Null),
-                _ => Value::Null,
-            };
-            apply(&mut doc, &mut (at % total), edit, &graft);
-        }
+        mutate(&mut doc, &edits);
         let bytes = serde_json::to_vec(&doc).unwrap();
         let result = std::panic::catch_unwind(|| generate_from_bytes(&path.with_extension("json"), &bytes, &ModuleOptions::default()));
         let outcome = result.map_err(|_| format!("panic on a mutation of {}: {}", path.display(), String::from_utf8_lossy(&bytes)))
