@@ -328,3 +328,102 @@ fn every_broken_component_and_operation_is_reported_each_located() {
     }
     assert!(!dir.path().join("api.rs").exists());
 }
+
+/// Writes `files` (relative path, text) under a fresh folder's `spec/`.
+fn spec_tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let path = dir.path().join("spec").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn every_refused_reference_across_files_exits_2_naming_the_file_and_line_that_has_it() {
+    let root = format!(
+        "{}components:\n  schemas:\n    Pet: {{$ref: 'schemas/pet.yaml'}}\n",
+        HEAD
+    );
+    let outside = std::env::temp_dir().join("openapi-rustgen-outside.yaml");
+    std::fs::write(&outside, "type: string\n").unwrap();
+    let absolute = format!(
+        "type: object\nproperties:\n  x: {{$ref: '{}'}}\n",
+        outside.display()
+    );
+    let cases: [(&str, String, &str); 6] = [
+        (
+            "leaves the spec's folder",
+            "type: object\nproperties:\n  x: {$ref: '../../outside.yaml'}\n".into(),
+            "",
+        ),
+        ("leaves the spec's folder", absolute, ""),
+        (
+            "references to URLs are not followed",
+            "type: object\nproperties:\n  x: {$ref: 'https://example.com/x.yaml'}\n".into(),
+            "",
+        ),
+        (
+            "cannot read",
+            "type: object\nproperties:\n  x: {$ref: 'missing.yaml'}\n".into(),
+            "",
+        ),
+        (
+            "where there is nothing",
+            "type: object\nproperties:\n  x: {$ref: 'other.yaml#/Nope'}\n".into(),
+            "Other: {type: string}\n",
+        ),
+        (
+            "refer to each other",
+            "allOf:\n  - $ref: 'other.yaml'\n".into(),
+            "allOf:\n  - $ref: 'pet.yaml'\n",
+        ),
+    ];
+    for (expected, pet, other) in cases {
+        let dir = spec_tree(&[
+            ("api.yaml", &root),
+            ("schemas/pet.yaml", &pet),
+            ("schemas/other.yaml", other),
+        ]);
+        std::fs::write(dir.path().join("outside.yaml"), "type: string\n").unwrap();
+        let out = run(
+            &["generate", "--spec", "spec/api.yaml", "--out", "api.rs"],
+            dir.path(),
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{expected}: {err}");
+        assert!(err.contains(expected), "{expected}: {err}");
+        // The file that has the reference, with a line, and nothing written.
+        assert!(
+            err.contains("schemas/pet.yaml:") || err.contains("schemas/other.yaml:"),
+            "{expected}: {err}"
+        );
+        assert!(
+            !dir.path().join("api.rs").exists(),
+            "{expected}: nothing written"
+        );
+    }
+    std::fs::remove_file(outside).ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_out_of_the_spec_folder_is_refused() {
+    let dir = spec_tree(&[(
+        "api.yaml",
+        &format!("{HEAD}components:\n  schemas:\n    Pet: {{$ref: 'schemas/pet.yaml'}}\n"),
+    )]);
+    let secret = dir.path().join("secret.yaml");
+    std::fs::write(&secret, "type: string\n").unwrap();
+    std::fs::create_dir_all(dir.path().join("spec/schemas")).unwrap();
+    std::os::unix::fs::symlink(&secret, dir.path().join("spec/schemas/pet.yaml")).unwrap();
+    let out = run(
+        &["generate", "--spec", "spec/api.yaml", "--out", "api.rs"],
+        dir.path(),
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("leaves the spec's folder"), "{err}");
+    assert!(err.contains("api.yaml:"), "{err}");
+}

@@ -222,6 +222,10 @@ impl<'t> SpecLines<'t> {
             .filter(|t| !t.is_empty())
             .map(unescape_token)
             .collect();
+        // The whole document (a file `$ref`'d whole) starts at its first line.
+        if tokens.is_empty() {
+            return (!lines.is_empty()).then_some(1);
+        }
         let mut found: Option<usize> = None;
         let (mut start, mut end) = (0usize, lines.len());
         let mut parent_indent: isize = -1;

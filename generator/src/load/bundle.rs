@@ -232,6 +232,14 @@ impl Bundler {
         if target_file == self.root_file && is_component_schema(&fragment) {
             return Ok(Some(format!("#{fragment}")));
         }
+        if !self
+            .names
+            .contains_key(&(target_file.clone(), fragment.clone()))
+        {
+            // Checked here, where the reference is written, not when the
+            // component is filled in (which only knows the bundle's place).
+            self.check_target(&target_file, &fragment, pointer)?;
+        }
         let name = self.component_name(&target_file, &fragment);
         Ok(Some(format!(
             "#/components/schemas/{}",
@@ -387,21 +395,27 @@ impl Bundler {
     /// A copy of the node at `fragment` in `file`.
     fn target(&mut self, file: &Path, fragment: &str, pointer: &str) -> Result<Value> {
         let (document, _) = self.document(file)?;
-        let node = if fragment.is_empty() || fragment == "/" {
-            Some(&*document)
-        } else {
-            document.pointer(fragment)
-        };
-        let found = node.cloned();
-        found.ok_or_else(|| {
-            self.error(
-                pointer,
-                format!(
-                    "this `$ref` points at `#{fragment}` of `{}`, where there is nothing",
-                    self.display_path(file).display()
-                ),
-            )
-        })
+        let found = node_at(&document, fragment).cloned();
+        found.ok_or_else(|| self.nothing_there(file, fragment, pointer))
+    }
+
+    /// Fails, located at `pointer`, when `fragment` of `file` is not there.
+    fn check_target(&mut self, file: &Path, fragment: &str, pointer: &str) -> Result<()> {
+        let (document, _) = self.document(file)?;
+        match node_at(&document, fragment) {
+            Some(_) => Ok(()),
+            None => Err(self.nothing_there(file, fragment, pointer)),
+        }
+    }
+
+    fn nothing_there(&self, file: &Path, fragment: &str, pointer: &str) -> Error {
+        self.error(
+            pointer,
+            format!(
+                "this `$ref` points at `#{fragment}` of `{}`, where there is nothing",
+                self.display_path(file).display()
+            ),
+        )
     }
 
     /// A file, read and parsed once.
@@ -505,6 +519,15 @@ impl Bundler {
                 ),
             });
         }
+    }
+}
+
+/// The node at a fragment (`""` or `"/"`: the whole document).
+fn node_at<'v>(document: &'v Value, fragment: &str) -> Option<&'v Value> {
+    if fragment.is_empty() || fragment == "/" {
+        Some(document)
+    } else {
+        document.pointer(fragment)
     }
 }
 
