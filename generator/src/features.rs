@@ -106,6 +106,15 @@ impl Gates {
                 }
             }
         }
+        // A type no operation reaches is always on, and so is everything it
+        // reaches (or it would name a type that a feature turned off).
+        let unreached: Vec<TypeId> = (0..api.types.len())
+            .filter(|&i| reached[i].is_none() && !always[i])
+            .map(TypeId)
+            .collect();
+        for id in reach(api, unreached) {
+            always[id.0] = true;
+        }
         let types = reached
             .into_iter()
             .zip(always)
@@ -175,4 +184,58 @@ fn reach(api: &Api, mut work: Vec<TypeId>) -> BTreeSet<TypeId> {
         }
     }
     seen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SPEC: &str = r##"
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /runs:
+    get:
+      operationId: listRuns
+      tags: [runs]
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: "#/components/schemas/Run"}
+components:
+  schemas:
+    Run:
+      type: object
+      properties:
+        step: {$ref: "#/components/schemas/Step"}
+    Step:
+      type: object
+      properties:
+        name: {type: string}
+    RunEvent:
+      description: Used by no operation, but it names a `Run`.
+      type: object
+      properties:
+        data: {$ref: "#/components/schemas/Run"}
+"##;
+
+    #[test]
+    fn what_an_always_on_type_reaches_is_always_on() {
+        let loaded = crate::load::parse(std::path::Path::new("api.yaml"), SPEC.as_bytes()).unwrap();
+        let (api, _) = crate::lower::lower(&loaded, "api").unwrap();
+        let gates = Gates::of(&api, Some(""));
+        let gate = |name: &str| {
+            let index = api.types.iter().position(|t| t.name == name).unwrap();
+            gates.types[index].clone()
+        };
+        // `RunEvent` is reached by no operation, so it is always on, and so
+        // are `Run` and `Step`, which it names (they were gated by `runs`,
+        // and a crate built without it did not compile).
+        assert!(gate("RunEvent").is_empty());
+        assert!(gate("Run").is_empty(), "{:?}", gate("Run"));
+        assert!(gate("Step").is_empty());
+        assert_eq!(gates.operations[0], BTreeSet::from(["runs".to_string()]));
+    }
 }
