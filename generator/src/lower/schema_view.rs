@@ -226,8 +226,13 @@ impl<'s> SchemaView<'s> {
     /// the shape of the data, as members of an `allOf` often do beside the
     /// one that has the type.
     pub fn is_annotation_only(&self) -> bool {
-        self.ty.is_none()
-            && self.format.is_none()
+        self.ty.is_none() && self.has_no_shape() && self.schema.schema_data.discriminator.is_none()
+    }
+
+    /// Nothing that shapes a value beside the `type`: no format, values,
+    /// properties, items, composition or constraints.
+    fn has_no_shape(&self) -> bool {
+        self.format.is_none()
             && self.enumeration.is_empty()
             && self.properties.is_none_or(IndexMap::is_empty)
             && self.additional.is_none()
@@ -237,7 +242,6 @@ impl<'s> SchemaView<'s> {
             && self.all_of.is_empty()
             && !self.has_not
             && self.constraints.is_empty()
-            && self.schema.schema_data.discriminator.is_none()
     }
 
     /// `anyOf`/`oneOf` alternatives that only list `required` properties
@@ -267,17 +271,7 @@ impl<'s> SchemaView<'s> {
     /// true}`): beside another member of that type in an `allOf`, it adds
     /// nothing.
     pub fn is_bare_scalar(&self) -> bool {
-        self.ty.is_some_and(|t| !matches!(t, "object" | "array"))
-            && self.format.is_none()
-            && self.enumeration.is_empty()
-            && self.properties.is_none_or(IndexMap::is_empty)
-            && self.additional.is_none()
-            && self.items.is_none()
-            && self.one_of.is_empty()
-            && self.any_of.is_empty()
-            && self.all_of.is_empty()
-            && !self.has_not
-            && self.constraints.is_empty()
+        self.ty.is_some_and(|t| !matches!(t, "object" | "array")) && self.has_no_shape()
     }
 
     /// Whether the schema is a way of saying "null" in a union: `type:
