@@ -138,6 +138,7 @@ impl Client {
     /// - `body`: the request body
     ///
     /// Returns a [`builder::CreateExternalContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    #[inline]
     pub fn create_external_contact(
         &self,
         app_id: impl Into<String>,
@@ -159,6 +160,7 @@ impl Client {
     /// - `body`: the request body
     ///
     /// Returns a [`builder::UpdateExternalContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    #[inline]
     pub fn update_external_contact(
         &self,
         app_id: impl Into<String>,
@@ -193,6 +195,7 @@ pub mod builder {
 }
 
 impl<'a> builder::CreateExternalContact<'a> {
+    #[inline]
     fn new(client: &'a Client, app_id: String) -> Self {
         Self { client, app_id, body: None }
     }
@@ -204,6 +207,7 @@ impl<'a> builder::CreateExternalContact<'a> {
     }
 
     /// Sends the call; resolves to the body of the success response.
+    #[inline]
     pub fn send(self) -> runtime::Call<'a, ExternalContactResult, ApiError> {
         runtime::Call::new(
             &self.client.core,
@@ -214,6 +218,7 @@ impl<'a> builder::CreateExternalContact<'a> {
 
     /// Sends the call; resolves to the success body with the response's status and
     /// headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, ExternalContactResult, ApiError> {
@@ -224,6 +229,7 @@ impl<'a> builder::CreateExternalContact<'a> {
         )
     }
 
+    #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         runtime::Validate::validate(&self.body, "body")?;
         let mut request = runtime::Request::new(
@@ -252,6 +258,7 @@ impl<'a> std::future::IntoFuture for builder::CreateExternalContact<'a> {
 
     type IntoFuture = runtime::Call<'a, ExternalContactResult, ApiError>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -266,6 +273,7 @@ static CREATE_EXTERNAL_CONTACT_OPERATION: runtime::Operation = runtime::Operatio
     accept: Some("application/json"),
 };
 
+#[inline]
 fn decode_create_external_contact(
     response: runtime::RawResponse,
 ) -> Result<runtime::ResponseValue<ExternalContactResult>, runtime::Error<ApiError>> {
@@ -277,6 +285,7 @@ fn decode_create_external_contact(
 }
 
 impl<'a> builder::UpdateExternalContact<'a> {
+    #[inline]
     fn new(client: &'a Client, app_id: String, contact_id: String) -> Self {
         Self {
             client,
@@ -293,6 +302,7 @@ impl<'a> builder::UpdateExternalContact<'a> {
     }
 
     /// Sends the call; resolves to the body of the success response.
+    #[inline]
     pub fn send(self) -> runtime::Call<'a, ExternalContactResult, ApiError> {
         runtime::Call::new(
             &self.client.core,
@@ -303,6 +313,7 @@ impl<'a> builder::UpdateExternalContact<'a> {
 
     /// Sends the call; resolves to the success body with the response's status and
     /// headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, ExternalContactResult, ApiError> {
@@ -313,6 +324,7 @@ impl<'a> builder::UpdateExternalContact<'a> {
         )
     }
 
+    #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         runtime::Validate::validate(&self.body, "body")?;
         let mut request = runtime::Request::new(
@@ -347,6 +359,7 @@ impl<'a> std::future::IntoFuture for builder::UpdateExternalContact<'a> {
 
     type IntoFuture = runtime::Call<'a, ExternalContactResult, ApiError>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -361,6 +374,7 @@ static UPDATE_EXTERNAL_CONTACT_OPERATION: runtime::Operation = runtime::Operatio
     accept: Some("application/json"),
 };
 
+#[inline]
 fn decode_update_external_contact(
     response: runtime::RawResponse,
 ) -> Result<runtime::ResponseValue<ExternalContactResult>, runtime::Error<ApiError>> {

@@ -141,6 +141,7 @@ impl Client {
     /// - `enforce_optimistic_locking` (query `EnforceOptimisticLocking`): Whether to enforce optimistic locking for this update.
     ///
     /// Returns a [`builder::UpdateContactByExternalId`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    #[inline]
     pub fn update_contact_by_external_id(
         &self,
         external_id: impl Into<String>,
@@ -167,6 +168,7 @@ pub mod builder {
 }
 
 impl<'a> builder::UpdateContactByExternalId<'a> {
+    #[inline]
     fn new(client: &'a Client, external_id: String, body: ContactRecord) -> Self {
         Self {
             client,
@@ -190,6 +192,7 @@ impl<'a> builder::UpdateContactByExternalId<'a> {
     }
 
     /// Sends the call; resolves to the body of the success response.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::Call<'a, RecordUpdateResult, UpdateContactByExternalIdError> {
@@ -202,6 +205,7 @@ impl<'a> builder::UpdateContactByExternalId<'a> {
 
     /// Sends the call; resolves to the success body with the response's status and
     /// headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, RecordUpdateResult, UpdateContactByExternalIdError> {
@@ -212,6 +216,7 @@ impl<'a> builder::UpdateContactByExternalId<'a> {
         )
     }
 
+    #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         let mut request = runtime::Request::new(
             &UPDATE_CONTACT_BY_EXTERNAL_ID_OPERATION,
@@ -250,6 +255,7 @@ impl<'a> std::future::IntoFuture for builder::UpdateContactByExternalId<'a> {
         UpdateContactByExternalIdError,
     >;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -264,6 +270,7 @@ static UPDATE_CONTACT_BY_EXTERNAL_ID_OPERATION: runtime::Operation = runtime::Op
     accept: Some("application/json"),
 };
 
+#[inline]
 fn decode_update_contact_by_external_id(
     response: runtime::RawResponse,
 ) -> Result<

@@ -130,6 +130,7 @@ impl Client {
     /// - `body`: the request body
     ///
     /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    #[inline]
     pub fn update_contact(&self, id: impl Into<String>) -> builder::UpdateContact<'_> {
         builder::UpdateContact::new(self, id.into())
     }
@@ -150,6 +151,7 @@ pub mod builder {
 }
 
 impl<'a> builder::UpdateContact<'a> {
+    #[inline]
     fn new(client: &'a Client, id: String) -> Self {
         Self { client, id, body: None }
     }
@@ -161,12 +163,14 @@ impl<'a> builder::UpdateContact<'a> {
     }
 
     /// Sends the call; resolves to the body of the success response.
+    #[inline]
     pub fn send(self) -> runtime::Call<'a, Contact, UpdateContactError> {
         runtime::Call::new(&self.client.core, self.request(), decode_update_contact)
     }
 
     /// Sends the call; resolves to the success body with the response's status and
     /// headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, Contact, UpdateContactError> {
@@ -177,6 +181,7 @@ impl<'a> builder::UpdateContact<'a> {
         )
     }
 
+    #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         runtime::Validate::validate(&self.body, "body")?;
         let mut request = runtime::Request::new(
@@ -199,6 +204,7 @@ impl<'a> std::future::IntoFuture for builder::UpdateContact<'a> {
 
     type IntoFuture = runtime::Call<'a, Contact, UpdateContactError>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -213,6 +219,7 @@ static UPDATE_CONTACT_OPERATION: runtime::Operation = runtime::Operation {
     accept: Some("application/json"),
 };
 
+#[inline]
 fn decode_update_contact(
     response: runtime::RawResponse,
 ) -> Result<runtime::ResponseValue<Contact>, runtime::Error<UpdateContactError>> {

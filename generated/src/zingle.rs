@@ -135,6 +135,7 @@ impl Client {
     /// - `body`: the request body
     ///
     /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    #[inline]
     pub fn update_contact(
         &self,
         service_id: impl Into<runtime::uuid::Uuid>,
@@ -160,6 +161,7 @@ pub mod builder {
 }
 
 impl<'a> builder::UpdateContact<'a> {
+    #[inline]
     fn new(
         client: &'a Client,
         service_id: runtime::uuid::Uuid,
@@ -180,6 +182,7 @@ impl<'a> builder::UpdateContact<'a> {
     }
 
     /// Sends the call; resolves to the body of the success response.
+    #[inline]
     pub fn send(
         self,
     ) -> runtime::Call<'a, UpdateContactResponse, std::convert::Infallible> {
@@ -188,6 +191,7 @@ impl<'a> builder::UpdateContact<'a> {
 
     /// Sends the call; resolves to the success body with the response's status and
     /// headers.
+    #[inline]
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, UpdateContactResponse, std::convert::Infallible> {
@@ -198,6 +202,7 @@ impl<'a> builder::UpdateContact<'a> {
         )
     }
 
+    #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         let mut request = runtime::Request::new(
             &UPDATE_CONTACT_OPERATION,
@@ -234,6 +239,7 @@ impl<'a> std::future::IntoFuture for builder::UpdateContact<'a> {
 
     type IntoFuture = runtime::Call<'a, UpdateContactResponse, std::convert::Infallible>;
 
+    #[inline]
     fn into_future(self) -> Self::IntoFuture {
         self.send()
     }
@@ -248,6 +254,7 @@ static UPDATE_CONTACT_OPERATION: runtime::Operation = runtime::Operation {
     accept: Some("application/json"),
 };
 
+#[inline]
 fn decode_update_contact(
     response: runtime::RawResponse,
 ) -> Result<

@@ -7,6 +7,11 @@
 //! operations', which could clash with schema names); their impls, the
 //! statics and the decoders are items of the module itself, emitted in
 //! chunks like everything else.
+//!
+//! Every function of an operation is `#[inline]`: such functions are
+//! compiled to machine code only in the crate that calls them, so the
+//! generated crate does not codegen (nor instantiate serde for) the
+//! operations its user never calls. Measured on omicron-nexus: 18-21 s → 12 s.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -202,6 +207,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         quote! {
             /// Sends the call and returns the success body as a stream of chunks, without
             /// reading it into memory (error bodies are still read and decoded).
+            #[inline]
             pub fn send_stream(self) -> runtime::Call<'a, runtime::ByteStream, #error> {
                 runtime::Call::streamed(&self.client.core, self.request(), |response| {
                     runtime::stream_success(response, #decoder)
@@ -224,6 +230,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         #allow_deprecated
         impl<'a> builder::#name<'a> {
             #allow_arity
+            #[inline]
             fn new(#(#new_args),*) -> Self {
                 Self { #(#inits)* }
             }
@@ -231,12 +238,14 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             #(#setters)*
 
             /// Sends the call; resolves to the body of the success response.
+            #[inline]
             pub fn send(self) -> runtime::Call<'a, #success, #error> {
                 runtime::Call::#call(&self.client.core, self.request(), #decoder)
             }
 
             /// Sends the call; resolves to the success body with the response's status and
             /// headers.
+            #[inline]
             pub fn send_with_response(self) -> runtime::ResponseCall<'a, #success, #error> {
                 runtime::ResponseCall::#call(&self.client.core, self.request(), #decoder)
             }
@@ -251,6 +260,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         impl<'a> std::future::IntoFuture for builder::#name<'a> {
             type Output = Result<#success, runtime::Error<#error>>;
             type IntoFuture = runtime::Call<'a, #success, #error>;
+            #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
             }
@@ -277,6 +287,7 @@ fn reconnecting_method(
         /// Sends the call and follows the event stream across dropped connections: after
         /// the server's `retry:` time (or the policy's), the request is sent again with
         /// `Last-Event-ID`, until the server ends the stream or `policy` gives up.
+        #[inline]
         pub fn send_reconnecting(
             self,
             policy: runtime::Reconnect,

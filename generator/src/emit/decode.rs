@@ -66,6 +66,7 @@ pub fn emit_decoder(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let error = error_type(cx, op);
     let arms = arms(cx, op);
     quote! {
+        #[inline]
         fn #name(response: runtime::RawResponse) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
             match response.status_code() {
                 #arms

@@ -52,6 +52,7 @@ fn method(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
         #gate
         #deprecated
         #allow_arity
+        #[inline]
         pub fn #name(&self, #(#args),*) -> builder::#builder<'_> {
             builder::#builder::new(self, #(#values),*)
         }

@@ -57,12 +57,14 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
     );
     let methods = quote! {
         #[doc = #pages_doc]
+        #[inline]
         pub fn pages(self) -> runtime::Pages<'a, Self, #page, #error> {
             runtime::Pages::new(self, Self::send_with_response, #advance)
         }
 
         /// The items of every page, in order; the next page is fetched only when the
         /// items before it are used up (so `take(n)` fetches no page it does not need).
+        #[inline]
         pub fn items(self) -> runtime::Items<'a, Self, #page, #item, #error> {
             self.pages().items(|page| #items_of)
         }

@@ -56,6 +56,7 @@ pub fn request_fn(cx: &Context<'_>, op: &Operation, next_url: bool) -> TokenStre
         }
     });
     quote! {
+        #[inline]
         fn request(self) -> Result<runtime::Request, runtime::Error> {
             #(#checks)*
             #body_check

@@ -1,0 +1,82 @@
+//! A crate with Cargo features per tag compiles with any one tag on, and
+//! with none: every item that names a type is gated at least as tightly as
+//! that type (`tests/fixtures/tag_features.yaml`).
+
+use std::path::Path;
+use std::process::Command;
+
+fn cargo_check(dir: &Path, target: &Path, features: &[&str]) {
+    let mut command = Command::new(env!("CARGO"));
+    command
+        .args([
+            "check",
+            "--quiet",
+            "--message-format",
+            "short",
+            "--no-default-features",
+        ])
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target);
+    if !features.is_empty() {
+        command.args(["--features", &features.join(",")]);
+    }
+    let output = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && !stderr.contains("warning"),
+        "features {features:?}:\n{stderr}"
+    );
+}
+
+#[test]
+fn every_tag_alone_and_none_compile() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let krate = dir.path().join("tagged");
+    let status = Command::new(env!("CARGO_BIN_EXE_openapi-rustgen"))
+        .args(["generate", "--name", "tagged", "--spec"])
+        .arg(repo.join("tests/fixtures/tag_features.yaml"))
+        .arg("--crate")
+        .arg(&krate)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let source = std::fs::read_to_string(krate.join("src/tag_features.rs")).unwrap();
+    // The gates of the types no operation reaches, as the fixture says:
+    // the `cfg` among the attribute lines right above the struct.
+    let gate_of = |name: &str| {
+        let lines: Vec<&str> = source.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.starts_with(&format!("pub struct {name} ")))
+            .unwrap();
+        lines[..at]
+            .iter()
+            .rev()
+            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+            .find(|l| l.starts_with("#[cfg("))
+            .map(|l| l.to_string())
+    };
+    let cfg = |text: &str| Some(text.to_string());
+    assert_eq!(gate_of("RunEvent"), cfg(r#"#[cfg(feature = "runs")]"#));
+    assert_eq!(
+        gate_of("RunStepEvent"),
+        cfg(r#"#[cfg(all(feature = "runs", feature = "steps"))]"#)
+    );
+    assert_eq!(gate_of("EventList"), cfg(r#"#[cfg(feature = "steps")]"#));
+    assert_eq!(gate_of("EventNode"), cfg(r#"#[cfg(feature = "steps")]"#));
+    assert_eq!(
+        gate_of("Shared"),
+        cfg(r#"#[cfg(any(feature = "runs", feature = "steps"))]"#)
+    );
+    assert_eq!(gate_of("Standalone"), None, "it names nothing gated");
+    assert_eq!(gate_of("Health"), None, "an untagged operation reaches it");
+
+    std::fs::copy(repo.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+    // A target folder of its own: the outer `cargo test` holds the workspace's.
+    let target = repo.join("target").join("tag-features-check");
+    cargo_check(&krate, &target, &[]);
+    cargo_check(&krate, &target, &["runs"]);
+    cargo_check(&krate, &target, &["steps"]);
+    cargo_check(&krate, &target, &["runs", "steps"]);
+}
