@@ -195,7 +195,7 @@ impl Gate {
             [] => TokenStream::new(),
             [one] => cfg(Some(one)),
             clauses => {
-                let clauses = clauses.iter().map(|c| predicate(c));
+                let clauses = clauses.iter().map(predicate);
                 quote!(#[cfg(all(#(#clauses),*))])
             }
         }
