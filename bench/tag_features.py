@@ -41,7 +41,7 @@ def run(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> float:
 
 def smallest_tag(source: str, tags: list[str]) -> str:
     """The tag whose feature gates the fewest operations (`#[cfg(feature = "TAG")]` on methods)."""
-    counts = {tag: len(re.findall(rf'#\[cfg\(feature = "{re.escape(tag)}"\)\]\s*pub fn', source))
+    counts = {tag: len(re.findall(rf'#\[cfg\(feature = "{re.escape(tag)}"\)\]\s*(?:#\[inline\]\s*)?pub fn', source))
               for tag in tags}
     return min((t for t in tags if counts[t] > 0), key=lambda t: counts[t], default=tags[0])
 

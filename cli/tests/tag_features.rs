@@ -43,12 +43,15 @@ fn every_tag_alone_and_none_compile() {
     assert!(status.success());
     let source = std::fs::read_to_string(krate.join("src/tag_features.rs")).unwrap();
     // The gates of the types no operation reaches, as the fixture says:
-    // the `cfg` among the attribute lines right above the struct.
+    // the `cfg` among the attribute lines right above the type.
     let gate_of = |name: &str| {
         let lines: Vec<&str> = source.lines().collect();
         let at = lines
             .iter()
-            .position(|l| l.starts_with(&format!("pub struct {name} ")))
+            .position(|l| {
+                l.starts_with(&format!("pub struct {name} "))
+                    || l.starts_with(&format!("pub enum {name} "))
+            })
             .unwrap();
         lines[..at]
             .iter()
@@ -70,7 +73,32 @@ fn every_tag_alone_and_none_compile() {
         cfg(r#"#[cfg(any(feature = "runs", feature = "steps"))]"#)
     );
     assert_eq!(gate_of("Standalone"), None, "it names nothing gated");
-    assert_eq!(gate_of("Health"), None, "an untagged operation reaches it");
+    // Named only by `RunEvent` (`runs`) and `RunStepEvent` (`runs` and
+    // `steps`): needed only when `runs` is on.
+    assert_eq!(gate_of("EventKind"), cfg(r#"#[cfg(feature = "runs")]"#));
+    // Untagged operations: `/health` is a group of its own; `/runs/latest`
+    // is in `runs`, so the method compiles with `runs` alone.
+    assert_eq!(gate_of("Health"), cfg(r#"#[cfg(feature = "health")]"#));
+    let method_gate = |name: &str| {
+        let lines: Vec<&str> = source.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("pub fn {name}(")))
+            .unwrap();
+        lines[..at]
+            .iter()
+            .rev()
+            .map(|l| l.trim_start())
+            .take_while(|l| l.starts_with("#[") || l.starts_with("///"))
+            .find(|l| l.starts_with("#[cfg("))
+            .map(|l| l.to_string())
+    };
+    assert_eq!(
+        method_gate("latest_run"),
+        cfg(r#"#[cfg(feature = "runs")]"#)
+    );
+    let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
+    assert!(manifest.contains("health = []"), "{manifest}");
 
     std::fs::copy(repo.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
     // A target folder of its own: the outer `cargo test` holds the workspace's.
@@ -78,5 +106,6 @@ fn every_tag_alone_and_none_compile() {
     cargo_check(&krate, &target, &[]);
     cargo_check(&krate, &target, &["runs"]);
     cargo_check(&krate, &target, &["steps"]);
+    cargo_check(&krate, &target, &["health"]);
     cargo_check(&krate, &target, &["runs", "steps"]);
 }

@@ -1,11 +1,14 @@
 //! Cargo features per tag: with them, a crate built for a few tags of a
 //! large API compiles only those operations and the types they reach.
-//! Types reached from several tags compile when any of them is on; types an
-//! untagged operation reaches always do; a type no operation reaches
-//! compiles when everything it names does.
+//! An untagged operation belongs to a group named for its path (its first
+//! literal segment after the prefix all routes share), which joins the tag
+//! of the same name if there is one. Types reached from several groups
+//! compile when any of them is on; a type no operation reaches compiles
+//! when everything it names does.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use petgraph::graph::{DiGraph, NodeIndex};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -28,14 +31,13 @@ const RESERVED: &[&str] = &[
 /// Which features gate which items; empty when features per tag are off.
 #[derive(Clone, Debug, Default)]
 pub struct Gates {
-    /// Per operation: the features (one per tag) that turn it on; empty:
-    /// always on.
-    operations: Vec<BTreeSet<String>>,
+    /// Per operation: on when any of its groups' features is.
+    operations: Vec<Gate>,
     /// Per type: when it compiles.
     types: Vec<Gate>,
-    /// Per shared error enum, likewise.
-    shared_errors: Vec<BTreeSet<String>>,
-    /// Every feature, with its tag.
+    /// Per shared error enum: on when an operation using it is.
+    shared_errors: Vec<Gate>,
+    /// Every feature, with the tag (or path segment) it stands for.
     pub features: BTreeMap<String, String>,
 }
 
@@ -63,34 +65,40 @@ impl Gates {
         let Some(prefix) = prefix else {
             return Gates::default();
         };
+        let groups = Groups::of(api);
         let mut features: BTreeMap<String, String> = BTreeMap::new();
-        let mut by_tag: BTreeMap<&str, String> = BTreeMap::new();
-        for tag in api.operations.iter().flat_map(|op| &op.tags) {
-            if by_tag.contains_key(tag.as_str()) {
+        let mut by_group: BTreeMap<&str, String> = BTreeMap::new();
+        // Tags first, so that a path group of the same name joins its tag.
+        let mut by_base: BTreeMap<String, String> = BTreeMap::new();
+        for (group, is_tag) in groups.in_order() {
+            if by_group.contains_key(group) {
                 continue;
             }
             let base = match prefix {
-                "" => feature_name(tag),
-                prefix => format!("{prefix}-{}", feature_name(tag)),
+                "" => feature_name(group),
+                prefix => format!("{prefix}-{}", feature_name(group)),
             };
+            if let Some(name) = by_base.get(&base).filter(|_| !is_tag) {
+                by_group.insert(group, name.clone());
+                continue;
+            }
             let mut name = base.clone();
             let mut n = 2;
             while features.contains_key(&name) || RESERVED.contains(&name.as_str()) {
                 name = format!("{base}-{n}");
                 n += 1;
             }
-            features.insert(name.clone(), tag.clone());
-            by_tag.insert(tag, name);
+            features.insert(name.clone(), group.to_string());
+            by_base.entry(base).or_insert_with(|| name.clone());
+            by_group.insert(group, name);
         }
-        let operations: Vec<BTreeSet<String>> = api
-            .operations
+        let operations: Vec<BTreeSet<String>> = groups
+            .per_operation
             .iter()
-            .map(|op| op.tags.iter().map(|t| by_tag[t.as_str()].clone()).collect())
+            .map(|names| names.iter().map(|g| by_group[g.as_str()].clone()).collect())
             .collect();
-        // Types: the union of the gates of the operations that reach them;
-        // reached by an ungated operation, or by none, means always on.
+        // Types: the union of the gates of the operations that reach them.
         let mut reached: Vec<Option<BTreeSet<String>>> = vec![None; api.types.len()];
-        let mut always = vec![false; api.types.len()];
         for (op, gate) in api.operations.iter().zip(&operations) {
             let mut roots = Vec::new();
             let mut add = |ty: &TypeRef| ty.visit_named(&mut |id| roots.push(id));
@@ -98,43 +106,26 @@ impl Gates {
             op.body.iter().for_each(|b| add(&b.ty));
             op.responses.iter().for_each(|r| add(&r.ty));
             for id in reach(api, roots) {
-                if gate.is_empty() {
-                    always[id.0] = true;
-                } else {
-                    reached[id.0]
-                        .get_or_insert_with(BTreeSet::new)
-                        .extend(gate.iter().cloned());
-                }
+                reached[id.0]
+                    .get_or_insert_with(BTreeSet::new)
+                    .extend(gate.iter().cloned());
             }
         }
         // A type no operation reaches compiles when everything it reaches
         // does: the gates of the reached types it names, all of them.
-        let reached_gates: Vec<Option<Gate>> = reached
-            .into_iter()
-            .zip(&always)
-            .map(|(gate, always)| match gate {
-                _ if *always => Some(Gate::default()),
-                Some(features) => Some(Gate::any(features)),
-                None => None,
-            })
-            .collect();
-        let types = unreached_gates(api, reached_gates);
+        let types = unreached_gates(api, reached.into_iter().map(|r| r.map(Gate::any)).collect());
         let shared_errors = (0..api.error_enums.len())
             .map(|e| {
-                let users: Vec<&BTreeSet<String>> = api
-                    .operations
-                    .iter()
-                    .zip(&operations)
-                    .filter(|(op, _)| op.error == Some(ErrorRef::Shared(e)))
-                    .map(|(_, gate)| gate)
-                    .collect();
-                if users.iter().any(|g| g.is_empty()) {
-                    BTreeSet::new()
-                } else {
-                    users.into_iter().flatten().cloned().collect()
-                }
+                let users = api.operations.iter().zip(&operations);
+                Gate::any(
+                    users
+                        .filter(|(op, _)| op.error == Some(ErrorRef::Shared(e)))
+                        .flat_map(|(_, gate)| gate.iter().cloned())
+                        .collect(),
+                )
             })
             .collect();
+        let operations = operations.into_iter().map(Gate::any).collect();
         Gates {
             operations,
             types,
@@ -145,7 +136,20 @@ impl Gates {
 
     /// `#[cfg(...)]` for an operation's items.
     pub fn operation(&self, index: usize) -> TokenStream {
-        cfg(self.operations.get(index))
+        self.operations
+            .get(index)
+            .map(Gate::cfg)
+            .unwrap_or_default()
+    }
+
+    /// `#[cfg(...)]` for items that only operations use: on when any
+    /// operation is.
+    pub fn any_operation(&self) -> TokenStream {
+        let features = self.operations.iter().flat_map(|g| g.0.iter().flatten());
+        match self.operations.iter().any(|g| g.0.is_empty()) {
+            true => TokenStream::new(),
+            false => Gate::any(features.cloned().collect()).cfg(),
+        }
     }
 
     /// `#[cfg(...)]` for a type's items.
@@ -155,8 +159,94 @@ impl Gates {
 
     /// `#[cfg(...)]` for a shared error enum.
     pub fn shared_error(&self, index: usize) -> TokenStream {
-        cfg(self.shared_errors.get(index))
+        self.shared_errors
+            .get(index)
+            .map(Gate::cfg)
+            .unwrap_or_default()
     }
+}
+
+/// The group of each operation: its tags, or for an untagged one a path
+/// group, the first literal segment of its route after the literal prefix
+/// all routes share (`/v1/files/{id}` in a `/v1` API: `files`).
+struct Groups {
+    per_operation: Vec<Vec<String>>,
+    /// Every tag, so that tags are named before path groups.
+    tags: BTreeSet<String>,
+}
+
+impl Groups {
+    fn of(api: &Api) -> Groups {
+        let routes: Vec<Vec<&str>> = api
+            .operations
+            .iter()
+            .map(|op| segments(&op.route))
+            .collect();
+        let prefix = common_literal_prefix(&routes);
+        let per_operation = api
+            .operations
+            .iter()
+            .zip(&routes)
+            .map(|(op, route)| match op.tags.is_empty() {
+                false => op.tags.clone(),
+                true => vec![path_group(&route[prefix..], route)],
+            })
+            .collect();
+        let tags = api
+            .operations
+            .iter()
+            .flat_map(|op| op.tags.iter().cloned())
+            .collect();
+        Groups {
+            per_operation,
+            tags,
+        }
+    }
+
+    /// Every group once with whether it is a tag: tags first, in the order
+    /// operations name them, then path groups.
+    fn in_order(&self) -> impl Iterator<Item = (&str, bool)> {
+        let all = || self.per_operation.iter().flatten().map(String::as_str);
+        let tags = all().filter(|g| self.tags.contains(*g)).map(|g| (g, true));
+        let paths = all()
+            .filter(|g| !self.tags.contains(*g))
+            .map(|g| (g, false));
+        tags.chain(paths)
+    }
+}
+
+/// The segments of a route, without its query part; `{param}` segments
+/// included, so prefixes stay aligned.
+fn segments(route: &str) -> Vec<&str> {
+    let path = route.split('?').next().unwrap_or_default();
+    path.split('/').filter(|s| !s.is_empty()).collect()
+}
+
+fn is_literal(segment: &str) -> bool {
+    !segment.contains('{')
+}
+
+/// How many leading literal segments every route shares.
+fn common_literal_prefix(routes: &[Vec<&str>]) -> usize {
+    let Some(first) = routes.first() else {
+        return 0;
+    };
+    first
+        .iter()
+        .enumerate()
+        .take_while(|(i, s)| is_literal(s) && routes.iter().all(|r| r.get(*i) == Some(*s)))
+        .count()
+}
+
+/// The first literal segment after the shared prefix; else the route's last
+/// literal one; else `untagged`.
+fn path_group(rest: &[&str], route: &[&str]) -> String {
+    let literal = |s: &&&str| is_literal(s);
+    rest.iter()
+        .find(literal)
+        .or_else(|| route.iter().rev().find(literal))
+        .map_or("untagged", |s| s)
+        .to_string()
 }
 
 /// When an item compiles: every clause holds, a clause being any one of its
@@ -193,7 +283,10 @@ impl Gate {
     fn cfg(&self) -> TokenStream {
         match self.0.as_slice() {
             [] => TokenStream::new(),
-            [one] => cfg(Some(one)),
+            [one] => {
+                let one = predicate(one);
+                quote!(#[cfg(#one)])
+            }
             clauses => {
                 let clauses = clauses.iter().map(predicate);
                 quote!(#[cfg(all(#(#clauses),*))])
@@ -207,14 +300,6 @@ fn predicate(features: &BTreeSet<String>) -> TokenStream {
     match features.iter().collect::<Vec<_>>().as_slice() {
         [one] => quote!(feature = #one),
         many => quote!(any(#(feature = #many),*)),
-    }
-}
-
-fn cfg(features: Option<&BTreeSet<String>>) -> TokenStream {
-    match features.map(|f| f.iter().collect::<Vec<_>>()).as_deref() {
-        None | Some([]) => TokenStream::new(),
-        Some([one]) => quote!(#[cfg(feature = #one)]),
-        Some(many) => quote!(#[cfg(any(#(feature = #many),*))]),
     }
 }
 
@@ -236,78 +321,82 @@ fn unreached_gates(api: &Api, reached: Vec<Option<Gate>>) -> Vec<Gate> {
     let unreached: Vec<bool> = reached.iter().map(Option::is_none).collect();
     let mut gates = reached;
     let edges = |i: usize| -> &[usize] { if unreached[i] { &named[i] } else { &[] } };
-    for group in strongly_connected(named.len(), edges) {
-        if !unreached[group[0]] {
-            continue;
-        }
+    let groups: Vec<Vec<usize>> = strongly_connected(named.len(), edges)
+        .into_iter()
+        .filter(|group| unreached[group[0]])
+        .collect();
+    for group in &groups {
         let parts: Vec<Gate> = group
             .iter()
             .flat_map(|&i| &named[i])
             .filter_map(|&child| gates[child].clone())
             .collect();
         let gate = Gate::all(&parts);
-        for &i in &group {
+        for &i in group {
             gates[i] = Some(gate.clone());
         }
     }
-    gates.into_iter().map(Option::unwrap_or_default).collect()
+    let mut gates: Vec<Gate> = gates.into_iter().map(Option::unwrap_or_default).collect();
+    needed_by_users(&groups, &named, &mut gates);
+    gates
 }
 
-/// Tarjan's strongly connected components of the graph `0..nodes` with
-/// `edges`, iteratively (a spec's chains can be deep): each component comes
-/// after every component it has an edge to.
-fn strongly_connected<'a>(nodes: usize, edges: impl Fn(usize) -> &'a [usize]) -> Vec<Vec<usize>> {
-    const UNSEEN: usize = usize::MAX;
-    let mut index = vec![UNSEEN; nodes];
-    let mut low = vec![0; nodes];
-    let mut on_stack = vec![false; nodes];
-    let mut stack = Vec::new();
-    let mut groups = Vec::new();
-    let mut next = 0;
-    for root in 0..nodes {
-        if index[root] != UNSEEN {
-            continue;
-        }
-        // The depth-first walk as a stack of (node, edges of it taken).
-        let mut calls = vec![(root, 0usize)];
-        index[root] = next;
-        low[root] = next;
-        next += 1;
-        stack.push(root);
-        on_stack[root] = true;
-        while let Some(&(node, taken)) = calls.last() {
-            if let Some(&child) = edges(node).get(taken) {
-                calls.last_mut().expect("just read").1 += 1;
-                if index[child] == UNSEEN {
-                    index[child] = next;
-                    low[child] = next;
-                    next += 1;
-                    stack.push(child);
-                    on_stack[child] = true;
-                    calls.push((child, 0));
-                } else if on_stack[child] {
-                    low[node] = low[node].min(index[child]);
-                }
-                continue;
-            }
-            calls.pop();
-            if let Some(&(parent, _)) = calls.last() {
-                low[parent] = low[parent].min(low[node]);
-            }
-            if low[node] == index[node] {
-                let mut group = Vec::new();
-                while let Some(member) = stack.pop() {
-                    on_stack[member] = false;
-                    group.push(member);
-                    if member == node {
-                        break;
-                    }
-                }
-                groups.push(group);
+/// An unreached type that names nothing gated is still only needed by the
+/// types that name it (all unreached too: what an operation reaches, it
+/// reaches whole): when every one of them is gated, it compiles when any
+/// of their features is on. Users come before what they name, so the
+/// groups are taken in reverse.
+fn needed_by_users(groups: &[Vec<usize>], named: &[Vec<usize>], gates: &mut [Gate]) {
+    let mut group_of = vec![usize::MAX; named.len()];
+    for (n, group) in groups.iter().enumerate() {
+        group.iter().for_each(|&i| group_of[i] = n);
+    }
+    let mut users: Vec<Vec<usize>> = vec![Vec::new(); groups.len()];
+    for (user, children) in named.iter().enumerate() {
+        for &child in children {
+            let group = group_of[child];
+            if group != usize::MAX && group_of[user] != group {
+                users[group].push(user);
             }
         }
     }
-    groups
+    for (n, group) in groups.iter().enumerate().rev() {
+        let gate = &gates[group[0]];
+        if !gate.0.is_empty()
+            || users[n].is_empty()
+            || users[n].iter().any(|&u| gates[u].0.is_empty())
+        {
+            continue;
+        }
+        // Each user's gate implies each of its clauses: the disjunction of
+        // one (the shortest) per user holds whenever a user compiles.
+        let features = users[n]
+            .iter()
+            .filter_map(|&u| gates[u].0.iter().min_by_key(|clause| clause.len()))
+            .flatten()
+            .cloned();
+        let gate = Gate::any(features.collect());
+        for &i in group {
+            gates[i] = gate.clone();
+        }
+    }
+}
+
+/// The strongly connected components of the graph `0..nodes` with `edges`,
+/// each after every component it has an edge to (Tarjan's order; petgraph
+/// walks iteratively, so deep chains do not overflow the stack).
+fn strongly_connected<'a>(nodes: usize, edges: impl Fn(usize) -> &'a [usize]) -> Vec<Vec<usize>> {
+    let mut graph: DiGraph<(), ()> = DiGraph::with_capacity(nodes, nodes);
+    let ids: Vec<NodeIndex> = (0..nodes).map(|_| graph.add_node(())).collect();
+    for from in 0..nodes {
+        for &to in edges(from) {
+            graph.add_edge(ids[from], ids[to], ());
+        }
+    }
+    petgraph::algo::tarjan_scc(&graph)
+        .into_iter()
+        .map(|group| group.into_iter().map(NodeIndex::index).collect())
+        .collect()
 }
 
 fn reach(api: &Api, mut work: Vec<TypeId>) -> BTreeSet<TypeId> {
@@ -372,7 +461,57 @@ components:
         assert_eq!(gate("RunEvent"), runs);
         assert_eq!(gate("Run"), runs);
         assert_eq!(gate("Step"), runs);
-        assert_eq!(gates.operations[0], BTreeSet::from(["runs".to_string()]));
+        assert_eq!(gates.operations[0], runs);
+    }
+
+    fn groups_of(routes: &[(&str, &[&str])]) -> Vec<Vec<String>> {
+        let mut spec = String::from("openapi: 3.0.3\ninfo: {title: t, version: \"1\"}\npaths:\n");
+        for (n, (route, tags)) in routes.iter().enumerate() {
+            spec += &format!(
+                "  \"{route}\":\n    get:\n      operationId: op{n}\n      tags: {tags:?}\n      \
+                 responses: {{\"204\": {{description: ok}}}}\n"
+            );
+        }
+        let loaded = crate::load::parse(std::path::Path::new("api.yaml"), spec.as_bytes()).unwrap();
+        let (api, _) = crate::lower::lower(&loaded, "api").unwrap();
+        let gates = Gates::of(&api, Some(""));
+        let groups = Groups::of(&api);
+        assert!(groups.per_operation.iter().flatten().all(|g| !g.is_empty()));
+        gates
+            .operations
+            .iter()
+            .map(|g| g.0.iter().flatten().cloned().collect())
+            .collect()
+    }
+
+    #[test]
+    fn untagged_operations_are_grouped_by_path() {
+        let names = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        // The shared `/v1` is skipped; `/v1/runs/latest` joins the tag `runs`;
+        // a route of parameters only is `untagged`.
+        let groups = groups_of(&[
+            ("/v1/runs", &["runs"]),
+            ("/v1/runs/latest", &[]),
+            ("/v1/Health/{id}", &[]),
+            ("/v1/{id}", &[]),
+            ("/v1/files?beta=true", &[]),
+        ]);
+        assert_eq!(
+            groups,
+            vec![
+                names(&["runs"]),
+                names(&["runs"]),
+                names(&["health"]),
+                names(&["v1"]),
+                names(&["files"])
+            ]
+        );
+        // With nothing after the shared prefix, the last literal segment.
+        assert_eq!(groups_of(&[("/api/status", &[])]), vec![names(&["status"])]);
+        assert_eq!(
+            groups_of(&[("/{a}", &[]), ("/{b}/x", &[])]),
+            vec![names(&["untagged"]), names(&["x"])]
+        );
     }
 
     #[test]

@@ -78,8 +78,10 @@ pub fn emit_builder_types(cx: &Context<'_>) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(i, op)| builder_type(cx, i, op));
+    let gate = cx.gates.any_operation();
     quote! {
         /// The request builders of the client's methods, one per operation.
+        #gate
         pub mod builder {
             use super::*;
             #(#types)*

@@ -21,6 +21,11 @@ pub fn emit_mock_module(cx: &Context<'_>) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(index, op)| mock_function(cx, index, op));
+    // The functions name the module's types; with none, nothing does.
+    let uses_models = (!cx.api.operations.is_empty()).then(|| {
+        let gate = cx.gates.any_operation();
+        quote!(#gate use super::*;)
+    });
     quote! {
         /// Typed mocks of the operations, for tests: each function matches its operation's
         /// method and route on a [`runtime::mock::MockServer`]; `body` matches a request body
@@ -34,7 +39,7 @@ pub fn emit_mock_module(cx: &Context<'_>) -> TokenStream {
         /// ```
         #gate
         pub mod mock {
-            use super::*;
+            #uses_models
             pub use runtime::mock::{MockServer, OperationMock};
 
             #(#functions)*

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::diagnostics::{Error, Result, Warning};
+use crate::diagnostics::{Error, Location, Result, Warning};
 use crate::emit::{Features, Mocks, RuntimeLocation};
 use crate::format::header;
 use crate::write::FileSet;
@@ -113,11 +113,38 @@ pub fn crate_files(specs: &[PathBuf], options: &CrateOptions) -> Result<CrateOut
         tags,
         mocks: options.mocks,
     };
-    files.insert(PathBuf::from("Cargo.toml"), cargo::cargo_toml(&manifest)?);
+    let cargo_toml = cargo::cargo_toml(&manifest)?;
+    if let Some(warning) = too_many_features(&cargo_toml, specs) {
+        warnings.push(warning);
+    }
+    files.insert(PathBuf::from("Cargo.toml"), cargo_toml);
     Ok(CrateOutput {
         files,
         warnings,
         inputs,
+    })
+}
+
+/// crates.io refuses a crate with more than this many features (unless it
+/// grants an exception); Cargo itself does not mind.
+const CRATES_IO_MAX_FEATURES: usize = 300;
+
+/// A warning when the manifest has more features than crates.io accepts:
+/// one per tag adds up on large APIs.
+fn too_many_features(cargo_toml: &str, specs: &[PathBuf]) -> Option<Warning> {
+    let manifest: toml::Table = cargo_toml.parse().ok()?;
+    let count = manifest.get("features")?.as_table()?.len();
+    (count > CRATES_IO_MAX_FEATURES).then(|| Warning {
+        location: Location {
+            file: specs.first().cloned().unwrap_or_default(),
+            line_col: None,
+            pointer: None,
+        },
+        message: format!(
+            "the crate has {count} Cargo features (one per tag or path group), more than the \
+             {CRATES_IO_MAX_FEATURES} crates.io accepts: publishing it needs an exception from \
+             crates.io, or generate it with --no-tag-features"
+        ),
     })
 }
 
@@ -276,4 +303,31 @@ pub fn stale_files(files: &FileSet, root: &Path) -> Vec<PathBuf> {
         .collect();
     stale.sort();
     stale
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn manifest_with(features: usize) -> String {
+        let lines: Vec<String> = (0..features).map(|n| format!("tag-{n} = []")).collect();
+        format!(
+            "[package]\nname = \"x\"\n\n[features]\n{}\n",
+            lines.join("\n")
+        )
+    }
+
+    #[test]
+    fn more_features_than_crates_io_accepts_are_warned_about() {
+        let specs = [PathBuf::from("api.yaml")];
+        assert!(too_many_features(&manifest_with(300), &specs).is_none());
+        let warning = too_many_features(&manifest_with(301), &specs).unwrap();
+        assert_eq!(warning.location.file, PathBuf::from("api.yaml"));
+        assert!(
+            warning.message.contains("301 Cargo features"),
+            "{}",
+            warning.message
+        );
+        assert!(too_many_features("[package]\nname = \"x\"\n", &specs).is_none());
+    }
 }
