@@ -160,10 +160,16 @@ fn builder_fields(cx: &Context<'_>, op: &Operation) -> BuilderFields {
 fn builder_type(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
     let gate = cx.gates.operation(index);
     let name = type_ident(&op.builder_name);
-    let fields = builder_fields(cx, op).fields;
+    let BuilderFields {
+        fields, setters, ..
+    } = builder_fields(cx, op);
     let route = format!("`{} {}`", op.method.as_str(), op.route);
+    let first = match setters.is_empty() {
+        true => "",
+        false => "set the optional parameters, then ",
+    };
     let doc = format!(
-        " A [`Client::{}`] call ({route}): set the optional parameters, then `.await` it (or call [`Self::send`] or [`Self::send_with_response`]).",
+        " A [`Client::{}`] call ({route}): {first}`.await` it (or call [`Self::send`] or [`Self::send_with_response`]).",
         op.rust_name
     );
     quote! {
