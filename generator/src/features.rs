@@ -66,32 +66,7 @@ impl Gates {
             return Gates::default();
         };
         let groups = Groups::of(api);
-        let mut features: BTreeMap<String, String> = BTreeMap::new();
-        let mut by_group: BTreeMap<&str, String> = BTreeMap::new();
-        // Tags first, so that a path group of the same name joins its tag.
-        let mut by_base: BTreeMap<String, String> = BTreeMap::new();
-        for (group, is_tag) in groups.in_order() {
-            if by_group.contains_key(group) {
-                continue;
-            }
-            let base = match prefix {
-                "" => feature_name(group),
-                prefix => format!("{prefix}-{}", feature_name(group)),
-            };
-            if let Some(name) = by_base.get(&base).filter(|_| !is_tag) {
-                by_group.insert(group, name.clone());
-                continue;
-            }
-            let mut name = base.clone();
-            let mut n = 2;
-            while features.contains_key(&name) || RESERVED.contains(&name.as_str()) {
-                name = format!("{base}-{n}");
-                n += 1;
-            }
-            features.insert(name.clone(), group.to_string());
-            by_base.entry(base).or_insert_with(|| name.clone());
-            by_group.insert(group, name);
-        }
+        let (features, by_group) = feature_names(&groups, prefix);
         let operations: Vec<BTreeSet<String>> = groups
             .per_operation
             .iter()
@@ -164,6 +139,42 @@ impl Gates {
             .map(Gate::cfg)
             .unwrap_or_default()
     }
+}
+
+/// A feature name for every group: `<prefix>-<group>` made a Cargo name,
+/// numbered when taken. A path group whose name a tag (or an earlier path
+/// group) already has joins it. Returns every feature with the group it
+/// stands for, and each group's feature.
+fn feature_names<'a>(
+    groups: &'a Groups,
+    prefix: &str,
+) -> (BTreeMap<String, String>, BTreeMap<&'a str, String>) {
+    let mut features: BTreeMap<String, String> = BTreeMap::new();
+    let mut by_group: BTreeMap<&str, String> = BTreeMap::new();
+    let mut by_base: BTreeMap<String, String> = BTreeMap::new();
+    for (group, is_tag) in groups.in_order() {
+        if by_group.contains_key(group) {
+            continue;
+        }
+        let base = match prefix {
+            "" => feature_name(group),
+            prefix => format!("{prefix}-{}", feature_name(group)),
+        };
+        if let Some(name) = by_base.get(&base).filter(|_| !is_tag) {
+            by_group.insert(group, name.clone());
+            continue;
+        }
+        let mut name = base.clone();
+        let mut n = 2;
+        while features.contains_key(&name) || RESERVED.contains(&name.as_str()) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        features.insert(name.clone(), group.to_string());
+        by_base.entry(base).or_insert_with(|| name.clone());
+        by_group.insert(group, name);
+    }
+    (features, by_group)
 }
 
 /// The group of each operation: its tags, or for an untagged one a path
