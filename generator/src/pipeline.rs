@@ -36,8 +36,10 @@ pub struct GeneratedModule {
     pub files: Vec<PathBuf>,
 }
 
-/// Sections from this many on are shared out over threads.
-const PARALLEL_FROM_SECTIONS: usize = 8;
+/// Sections of this total weight (about operations and types) and more are
+/// shared out over threads: below it, starting a thread costs more than
+/// it saves.
+const PARALLEL_FROM_WEIGHT: usize = 12;
 
 /// The module name a spec file gets by default: its stem, as an identifier
 /// that is no keyword and no name a crate's own files take.
@@ -127,10 +129,14 @@ fn located_warnings(loaded: &load::LoadedSpec, lower_warnings: Vec<Warning>) -> 
 fn render(path: &Path, api: &ir::Api, module: &str, options: &ModuleOptions) -> Result<String> {
     let cx = Context::new(api, &options.emit);
     let sections = emit::sections(api, &options.emit);
-    let threads = parallel::threads_for(options.threads, sections.len(), PARALLEL_FROM_SECTIONS);
-    let texts = parallel::map(&sections, threads, |section| {
-        render_section(&cx, module, *section)
-    });
+    let weight = sections.iter().map(|s| s.weight(api)).sum();
+    let threads = parallel::threads_for(options.threads, weight, PARALLEL_FROM_WEIGHT);
+    let texts = parallel::map(
+        &sections,
+        threads,
+        |section| section.weight(api),
+        |section| render_section(&cx, module, *section),
+    );
     let texts = texts.into_iter().collect::<Result<Vec<String>>>()?;
     let source_name = path
         .file_name()

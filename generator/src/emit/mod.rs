@@ -118,11 +118,15 @@ pub struct Features {
     pub uuid: bool,
 }
 
-/// Operations per section: enough that a section's fixed cost is small,
-/// few enough that large APIs share out evenly.
+/// Operations per section of methods: each section is one `impl Client`
+/// block, so this shapes the output.
 pub const OPERATIONS_PER_SECTION: usize = 24;
-/// Types per section.
-pub const TYPES_PER_SECTION: usize = 48;
+/// Operations per section of builder impls, and types per section of
+/// models: these sections are independent items, so their size only sets
+/// how evenly threads share the work (a section's fixed cost is a few
+/// microseconds; small ones let even a small API use every core).
+pub const BUILDERS_PER_SECTION: usize = 4;
+pub const TYPES_PER_SECTION: usize = 12;
 
 /// The parts of a generated module, in file order. Each part is a list of
 /// complete items, emitted, checked and formatted on its own (and so in
@@ -153,13 +157,14 @@ pub enum Section {
 /// Every section of a module, in file order.
 pub fn sections(api: &Api, options: &EmitOptions) -> Vec<Section> {
     let op_chunks = chunks(api.operations.len(), OPERATIONS_PER_SECTION);
+    let builder_chunks = chunks(api.operations.len(), BUILDERS_PER_SECTION);
     let type_chunks = chunks(api.types.len(), TYPES_PER_SECTION);
     let mut sections = vec![Section::Prelude, Section::Client];
     sections.extend((0..op_chunks).map(Section::Methods));
     if op_chunks > 0 {
         sections.push(Section::BuilderTypes);
     }
-    sections.extend((0..op_chunks).map(Section::BuilderImpls));
+    sections.extend((0..builder_chunks).map(Section::BuilderImpls));
     sections.extend((0..op_chunks.max(1)).map(Section::OperationTypes));
     sections.extend((0..type_chunks.max(1)).map(Section::Models));
     sections.extend((0..type_chunks).map(Section::Validation));
@@ -167,6 +172,27 @@ pub fn sections(api: &Api, options: &EmitOptions) -> Vec<Section> {
         sections.push(Section::Mocks);
     }
     sections
+}
+
+impl Section {
+    /// About how much work the section is, in operations or types: threads
+    /// take the largest sections first, so that no large one is left to run
+    /// alone at the end.
+    pub fn weight(self, api: &Api) -> usize {
+        let ops = api.operations.len();
+        match self {
+            Section::Prelude | Section::Client | Section::Mocks => 1,
+            Section::BuilderTypes => ops / 4,
+            Section::Methods(chunk) => range(ops, OPERATIONS_PER_SECTION, chunk).len() / 2,
+            // A builder's impls are about twice a type's lines.
+            Section::BuilderImpls(chunk) => range(ops, BUILDERS_PER_SECTION, chunk).len() * 2,
+            Section::OperationTypes(chunk) => range(ops, OPERATIONS_PER_SECTION, chunk).len() / 4,
+            Section::Models(chunk) => range(api.types.len(), TYPES_PER_SECTION, chunk).len(),
+            Section::Validation(chunk) => {
+                range(api.types.len(), TYPES_PER_SECTION, chunk).len() / 8
+            }
+        }
+    }
 }
 
 fn chunks(len: usize, size: usize) -> usize {
@@ -225,7 +251,10 @@ pub fn emit_section(cx: &Context<'_>, section: Section) -> Result<TokenStream, S
         }
         Section::Validation(chunk) => validate::emit_validation(cx, &cx.order[types(chunk)]),
         Section::BuilderTypes => builders::emit_builder_types(cx),
-        Section::BuilderImpls(chunk) => builders::emit_builder_impls(cx, ops(chunk)),
+        Section::BuilderImpls(chunk) => {
+            let builders = range(api.operations.len(), BUILDERS_PER_SECTION, chunk);
+            builders::emit_builder_impls(cx, builders)
+        }
         Section::Mocks => mock::emit_mock_module(cx),
     })
 }
