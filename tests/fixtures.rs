@@ -534,6 +534,44 @@ mod operations_client {
             .await
             .unwrap();
     }
+
+    /// Each property whose `encoding` gives a style is sent in it (deep
+    /// objects as `metadata[order]=7`, their arrays indexed), the others
+    /// with the defaults (`shipping` as JSON, its declared content type).
+    #[tokio::test]
+    async fn form_bodies_follow_their_encoding() {
+        let server = MockServer::start().await;
+        Mock::given(path("/charges"))
+            .and(header("content-type", "application/x-www-form-urlencoded"))
+            .and(body_string(
+                "amount=250&metadata%5Border%5D=7&expand%5B0%5D=customer\
+                 &items%5B0%5D%5Bprice%5D=p_1&items%5B0%5D%5Bquantity%5D=2\
+                 &items%5B1%5D%5Bprice%5D=p+2&tags=a%7Cb\
+                 &shipping=%7B%22city%22%3A%22Z%C3%BCrich%22%7D",
+            ))
+            .respond_with(ResponseTemplate::new(200))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let body = operations::CreateChargeRequest::new(250)
+            .metadata(
+                [("order".to_string(), "7".to_string())]
+                    .into_iter()
+                    .collect::<std::collections::BTreeMap<_, _>>(),
+            )
+            .expand(vec!["customer".to_string()])
+            .items(vec![
+                operations::CreateChargeRequestItemsItem::new("p_1").quantity(2),
+                operations::CreateChargeRequestItemsItem::new("p 2"),
+            ])
+            .tags(vec!["a".to_string(), "b".to_string()])
+            .shipping(operations::CreateChargeRequestShipping::new().city("Zürich"));
+        client(&server)
+            .with_bearer("tok")
+            .create_charge(body)
+            .await
+            .unwrap();
+    }
 }
 
 #[test]

@@ -11,7 +11,7 @@ use futures_core::Stream;
 use serde::Serialize;
 
 use super::Error;
-use super::encode::object_pairs;
+use super::encode::{FormField, object_pairs};
 
 type ChunkStream = Pin<Box<dyn Stream<Item = Result<Bytes, std::io::Error>> + Send>>;
 
@@ -181,12 +181,21 @@ impl Body {
     /// `value` (an object) as form pairs: one per property, arrays repeat the key, nested
     /// objects are sent as JSON text, nulls are left out.
     pub fn form<T: Serialize + ?Sized>(value: &T) -> Result<Self, Error> {
-        Ok(Body::Form(object_pairs(value)?))
+        Self::form_with(value, &[])
+    }
+
+    /// `value` (an object) as form pairs, the properties named in `fields` serialized in
+    /// their style (a `deepObject` as `name[key]=value`), the others as for [`Body::form`].
+    pub fn form_with<T: Serialize + ?Sized>(
+        value: &T,
+        fields: &[FormField],
+    ) -> Result<Self, Error> {
+        Ok(Body::Form(object_pairs(value, fields)?))
     }
 
     /// `value` (an object) as multipart text parts, one per pair as for [`Body::form`].
     pub fn multipart<T: Serialize + ?Sized>(value: &T) -> Result<Self, Error> {
-        let parts = object_pairs(value)?
+        let parts = object_pairs(value, &[])?
             .into_iter()
             .map(|(name, text)| MultipartPart::text(name, text))
             .collect();

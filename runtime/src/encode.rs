@@ -178,7 +178,7 @@ fn matrix_pair(name: &str, text: &str) -> String {
 /// Scalars push one pair. Arrays push one pair per item when exploded, else one pair joined by
 /// ',' / ' ' / '|' for form / spaceDelimited / pipeDelimited. Objects: exploded form pushes one
 /// pair per property, unexploded styles push `name=k1,v1,k2,v2` (with the style's delimiter),
-/// and deepObject pushes `name[k]=v` (nested: `name[k][k2]=v`).
+/// and deepObject pushes `name[k]=v` (nested: `name[k][k2]=v`, arrays indexed: `name[0]=v`).
 pub fn push_query<T: Serialize + ?Sized>(
     query: &mut Vec<(String, String)>,
     name: &str,
@@ -226,10 +226,11 @@ fn push_deep(query: &mut Vec<(String, String)>, name: String, value: &Value) {
                 push_deep(query, format!("{name}[{k}]"), v);
             }
         }
-        // Arrays inside a deep object are undefined by OpenAPI; repeat the key per item.
+        // Arrays inside a deep object are undefined by OpenAPI; they are indexed
+        // (`name[0]=a&name[1]=b`, `items[0][id]=7`), as qs, Rack, PHP and Stripe read them.
         Value::Array(items) => {
-            for item in items.iter().filter(|v| !v.is_null()) {
-                query.push((name.clone(), scalar_text(item)));
+            for (i, item) in items.iter().enumerate() {
+                push_deep(query, format!("{name}[{i}]"), item);
             }
         }
         scalar => query.push((name, scalar_text(scalar))),
@@ -321,10 +322,24 @@ pub(crate) fn encode_form(pairs: &[(String, String)]) -> String {
     encoded.join("&")
 }
 
-/// An object as form pairs: one per property, arrays repeat the key, nested objects are sent
-/// as JSON text, nulls are left out.
+/// How one property of a form body is sent when its `encoding` sets `style` or `explode`
+/// (which, by the OpenAPI specification, then override its content type).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FormField {
+    /// The property's name on the wire.
+    pub name: &'static str,
+    /// Its `style` (`form` when the encoding gives only `explode`).
+    pub style: QueryStyle,
+    /// Its `explode`.
+    pub explode: bool,
+}
+
+/// An object as form pairs: the properties named in `fields` as query parameters of their
+/// style; the others one pair per property, arrays repeating the key and nested objects as
+/// JSON text (their default content type); nulls are left out.
 pub(crate) fn object_pairs<T: Serialize + ?Sized>(
     value: &T,
+    fields: &[FormField],
 ) -> Result<Vec<(String, String)>, Error> {
     let Value::Object(map) = to_value(value)? else {
         return Err(Error::InvalidRequest(
@@ -333,6 +348,10 @@ pub(crate) fn object_pairs<T: Serialize + ?Sized>(
     };
     let mut pairs = Vec::new();
     for (key, value) in map {
+        if let Some(field) = fields.iter().find(|field| field.name == key) {
+            push_query(&mut pairs, &key, &value, field.style, field.explode)?;
+            continue;
+        }
         match value {
             Value::Null => {}
             Value::Array(items) => {

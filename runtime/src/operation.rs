@@ -5,7 +5,7 @@ use reqwest::header::{HeaderMap, HeaderName};
 use serde::Serialize;
 
 use super::encode::{cookie_param, header_param, push_query};
-use super::{Body, Error, QueryStyle, SecurityRequirement};
+use super::{Body, Error, FormField, QueryStyle, SecurityRequirement};
 
 /// An operation of the spec: generated as one `static` per operation.
 #[derive(Debug)]
@@ -125,6 +125,17 @@ impl Request {
     /// Sets an `application/x-www-form-urlencoded` body.
     pub fn form_body<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         self.body = Some(Body::form(value)?);
+        Ok(())
+    }
+
+    /// Sets an `application/x-www-form-urlencoded` body whose properties named in `fields`
+    /// are serialized in the style their `encoding` gives (see [`Body::form_with`]).
+    pub fn form_body_with<T: Serialize + ?Sized>(
+        &mut self,
+        value: &T,
+        fields: &[FormField],
+    ) -> Result<(), Error> {
+        self.body = Some(Body::form_with(value, fields)?);
         Ok(())
     }
 

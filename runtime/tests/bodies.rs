@@ -4,7 +4,9 @@
 mod common;
 
 use common::*;
-use openapi_rustgen_runtime::{Body, Bytes, Error, MultipartPart, Request, Upload};
+use openapi_rustgen_runtime::{
+    Body, Bytes, Error, FormField, MultipartPart, QueryStyle, Request, Upload,
+};
 use serde::Serialize;
 use wiremock::matchers::{body_string_contains, header_regex, method};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -99,6 +101,59 @@ async fn a_form_body_from_an_object_repeats_arrays_and_sends_nested_objects_as_j
         .form_body(&[1, 2])
         .unwrap_err();
     assert!(matches!(err, Error::InvalidRequest(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn a_form_body_sends_properties_in_the_style_their_encoding_gives() {
+    #[derive(Serialize)]
+    struct Charge {
+        metadata: serde_json::Value,
+        expand: Vec<&'static str>,
+        items: serde_json::Value,
+        colors: Vec<&'static str>,
+        owner: serde_json::Value,
+        name: &'static str,
+    }
+    let body = Charge {
+        metadata: serde_json::json!({"note": "a&b"}),
+        expand: vec!["customer", "invoice"],
+        items: serde_json::json!([{"price": "p_1"}]),
+        colors: vec!["red", "green"],
+        owner: serde_json::json!({"id": 7}),
+        name: "Rex",
+    };
+    let fields = [
+        FormField {
+            name: "metadata",
+            style: QueryStyle::DeepObject,
+            explode: true,
+        },
+        FormField {
+            name: "expand",
+            style: QueryStyle::DeepObject,
+            explode: true,
+        },
+        FormField {
+            name: "items",
+            style: QueryStyle::DeepObject,
+            explode: true,
+        },
+        FormField {
+            name: "colors",
+            style: QueryStyle::PipeDelimited,
+            explode: false,
+        },
+    ];
+    let mut request = Request::new(&POST_OP, "/upload");
+    request.form_body_with(&body, &fields).unwrap();
+    let received = post(request).await;
+    assert_eq!(content_type(&received), "application/x-www-form-urlencoded");
+    // Unlisted properties keep the defaults of `form_body` (the owner as JSON text).
+    assert_eq!(
+        String::from_utf8(received.body).unwrap(),
+        "metadata%5Bnote%5D=a%26b&expand%5B0%5D=customer&expand%5B1%5D=invoice\
+         &items%5B0%5D%5Bprice%5D=p_1&colors=red%7Cgreen&owner=%7B%22id%22%3A7%7D&name=Rex"
+    );
 }
 
 #[tokio::test]

@@ -211,16 +211,27 @@ fn push_query_objects_per_style() {
 
 #[test]
 fn push_query_deep_object_nests() {
-    let filter =
-        serde_json::json!({"owner": {"name": "al", "age": null}, "tags": ["a", "b"], "n": 1});
+    let filter = serde_json::json!({
+        "owner": {"name": "al", "age": null},
+        "tags": ["a", "b"],
+        "items": [{"id": 7}, {"id": 8, "q": [1]}],
+        "n": 1
+    });
     assert_eq!(
         query_of(&filter, QueryStyle::DeepObject, true),
         pairs(&[
             ("p[owner][name]", "al"),
-            ("p[tags]", "a"),
-            ("p[tags]", "b"),
+            ("p[tags][0]", "a"),
+            ("p[tags][1]", "b"),
+            ("p[items][0][id]", "7"),
+            ("p[items][1][id]", "8"),
+            ("p[items][1][q][0]", "1"),
             ("p[n]", "1"),
         ])
+    );
+    assert_eq!(
+        query_of(&["x", "y"], QueryStyle::DeepObject, true),
+        pairs(&[("p[0]", "x"), ("p[1]", "y")])
     );
 }
 

@@ -9,8 +9,8 @@ use super::builders::operation_static;
 use super::validate::{checks_for, refers_to_validated};
 use super::{Context, ident};
 use crate::ir::{
-    MediaKind, MultipartField, Operation, Param, ParamLocation, ParamStyle, PartEncoding, PathPart,
-    Presence, TypeRef,
+    FormField, MediaKind, MultipartField, Operation, Param, ParamLocation, ParamStyle,
+    PartEncoding, PathPart, Presence, TypeRef,
 };
 
 /// What a path literal keeps as it is: RFC 3986 `pchar`s and `/`.
@@ -144,17 +144,35 @@ fn param_fill(param: &Param) -> Option<TokenStream> {
             quote!(request.query(#wire, &self.#field)?;)
         }
         ParamLocation::Query => {
-            let style = match param.style {
-                ParamStyle::SpaceDelimited => quote!(runtime::QueryStyle::SpaceDelimited),
-                ParamStyle::PipeDelimited => quote!(runtime::QueryStyle::PipeDelimited),
-                ParamStyle::DeepObject => quote!(runtime::QueryStyle::DeepObject),
-                _ => quote!(runtime::QueryStyle::Form),
-            };
+            let style = query_style(param.style);
             quote!(request.query_styled(#wire, &self.#field, #style, #explode)?;)
         }
         ParamLocation::Header => quote!(request.header(#wire, &self.#field, #explode)?;),
         ParamLocation::Cookie => quote!(request.cookie(#wire, &self.#field)?;),
     })
+}
+
+fn query_style(style: ParamStyle) -> TokenStream {
+    match style {
+        ParamStyle::SpaceDelimited => quote!(runtime::QueryStyle::SpaceDelimited),
+        ParamStyle::PipeDelimited => quote!(runtime::QueryStyle::PipeDelimited),
+        ParamStyle::DeepObject => quote!(runtime::QueryStyle::DeepObject),
+        _ => quote!(runtime::QueryStyle::Form),
+    }
+}
+
+/// A form body, its properties with an `encoding` style in theirs.
+fn form_fill(fields: &[FormField]) -> TokenStream {
+    if fields.is_empty() {
+        return quote!(request.form_body(&body)?;);
+    }
+    let fields = fields.iter().map(|field| {
+        let name = &field.wire_name;
+        let style = query_style(field.style);
+        let explode = field.explode;
+        quote!(runtime::FormField { name: #name, style: #style, explode: #explode })
+    });
+    quote!(request.form_body_with(&body, &[#(#fields),*])?;)
 }
 
 /// The statements that set the body, per its media type. `request`
@@ -163,7 +181,7 @@ fn body_fill(op: &Operation) -> Option<TokenStream> {
     let body = op.body.as_ref()?;
     let set = match &body.media {
         MediaKind::Json => quote!(request.json_body(&body)?;),
-        MediaKind::Form => quote!(request.form_body(&body)?;),
+        MediaKind::Form => form_fill(&body.form_fields),
         MediaKind::Multipart if !body.parts.is_empty() => {
             let parts = multipart_parts(&body.parts);
             quote! {

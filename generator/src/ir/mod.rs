@@ -454,6 +454,17 @@ pub struct RequestBody {
     pub doc: Option<String>,
     /// For multipart bodies: how each field of the struct is sent.
     pub parts: Vec<MultipartField>,
+    /// For form bodies: the properties whose `encoding` gives a `style` or
+    /// `explode`, sent like query parameters of that style.
+    pub form_fields: Vec<FormField>,
+}
+
+/// A property of a form body sent in a query parameter style.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FormField {
+    pub wire_name: String,
+    pub style: ParamStyle,
+    pub explode: bool,
 }
 
 /// A field of a multipart body's struct, and how it goes out.

@@ -7,8 +7,8 @@ use super::Lowerer;
 use super::schema_view::SchemaView;
 use crate::diagnostics::Result;
 use crate::ir::{
-    Constraints, MediaKind, MultipartField, Param, ParamLocation, ParamStyle, PartEncoding,
-    PathPart, RequestBody, TypeKind, TypeRef,
+    Constraints, FormField, MediaKind, MultipartField, Param, ParamLocation, ParamStyle,
+    PartEncoding, PathPart, RequestBody, TypeKind, TypeRef,
 };
 use crate::names::{NameScope, pascal_ident, snake_ident};
 
@@ -284,13 +284,81 @@ impl<'a> Lowerer<'a> {
             MediaKind::Multipart => self.multipart_fields(&ty),
             _ => Vec::new(),
         };
+        let form_fields = match kind {
+            MediaKind::Form => self.form_fields(media_type, &ty, &media_pointer),
+            _ => Vec::new(),
+        };
         Ok(Some(RequestBody {
             ty,
             media: kind,
             required: body.required,
             doc: body.description.clone(),
             parts,
+            form_fields,
         }))
+    }
+
+    /// The properties of a form body whose `encoding` sets `style` or
+    /// `explode`: the OpenAPI specification serializes those like query
+    /// parameters of that style and ignores their content type. The others
+    /// keep the defaults (arrays repeat the key, objects go as JSON).
+    fn form_fields(
+        &mut self,
+        media: &openapiv3::MediaType,
+        ty: &TypeRef,
+        media_pointer: &str,
+    ) -> Vec<FormField> {
+        let properties = self.struct_wire_names(ty);
+        let mut fields = Vec::new();
+        for (name, encoding) in &media.encoding {
+            let at = format!(
+                "{media_pointer}/encoding/{}",
+                crate::diagnostics::pointer_token(name)
+            );
+            if properties.as_ref().is_some_and(|p| !p.contains(name)) {
+                self.warn(
+                    &at,
+                    format!(
+                        "the encoding of `{name}` names no property of the body; it is ignored"
+                    ),
+                );
+                continue;
+            }
+            let style = match encoding.style {
+                Some(openapiv3::QueryStyle::Form) => ParamStyle::Form,
+                Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
+                Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
+                Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+                None if encoding.explode => ParamStyle::Form,
+                None => continue,
+            };
+            if style == ParamStyle::Form && !encoding.explode {
+                // openapiv3 reads an absent `explode` as false.
+                self.warn(
+                    &at,
+                    format!("`{name}` is sent with `explode: false` (`a,b`): an absent `explode` cannot be told from `false` here; write `explode: true` for the default of `style: form`"),
+                );
+            }
+            fields.push(FormField {
+                wire_name: name.clone(),
+                style,
+                explode: encoding.explode,
+            });
+        }
+        fields
+    }
+
+    /// The wire names of a body struct's fields; `None` when the body is not
+    /// a struct (or has a catch-all map), so any property may appear.
+    fn struct_wire_names(&self, ty: &TypeRef) -> Option<Vec<String>> {
+        let def = self.types.get(ty.named()?.0)?.as_ref()?;
+        let TypeKind::Struct(s) = &def.kind else {
+            return None;
+        };
+        if s.additional.is_some() || s.fields.iter().any(|f| f.flatten) {
+            return None;
+        }
+        Some(s.fields.iter().map(|f| f.wire_name.clone()).collect())
     }
 
     /// How each field of a multipart body's struct is sent.
