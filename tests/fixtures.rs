@@ -535,6 +535,53 @@ mod operations_client {
             .unwrap();
     }
 
+    /// A string of any media type is read by the response's own
+    /// `Content-Type`: raw text, or a JSON string when it says JSON and holds
+    /// one (Spring sends `String` results raw even as `application/json`).
+    #[tokio::test]
+    async fn a_string_of_any_media_type_is_read_by_its_content_type() {
+        let server = MockServer::start().await;
+        let c = client(&server).with_bearer("tok");
+        for (body, content_type, expected) in [
+            ("hello \"you\"", "text/plain", "hello \"you\""),
+            ("\"hi\\nthere\"", "application/json", "hi\nthere"),
+            ("raw", "application/json; charset=utf-8", "raw"),
+        ] {
+            server.reset().await;
+            Mock::given(path("/greeting"))
+                .and(header("accept", "*/*"))
+                .respond_with(ResponseTemplate::new(200).set_body_raw(body, content_type))
+                .expect(1)
+                .mount(&server)
+                .await;
+            assert_eq!(c.get_greeting().await.unwrap(), expected, "{content_type}");
+        }
+    }
+
+    /// With `default` alone documented, a 2xx carries the default's body as
+    /// the success, and any other status as the error.
+    #[tokio::test]
+    async fn a_default_only_response_is_the_success_too() {
+        let server = MockServer::start().await;
+        Mock::given(path("/legacy/1"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"id": 1, "name": "a"})))
+            .mount(&server)
+            .await;
+        Mock::given(path("/legacy/2"))
+            .respond_with(ResponseTemplate::new(503).set_body_json(json!({"id": 2})))
+            .mount(&server)
+            .await;
+        let c = client(&server).with_bearer("tok");
+        let item = c.get_legacy("1").await.unwrap();
+        assert_eq!((item.id, item.name.as_deref()), (1, Some("a")));
+        let err = c.get_legacy("2").await.unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
+        match err.into_api_body() {
+            Some(operations::GetLegacyError::Default(item)) => assert_eq!(item.id, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+
     /// Each property whose `encoding` gives a style is sent in it (deep
     /// objects as `metadata[order]=7`, their arrays indexed), the others
     /// with the defaults (`shipping` as JSON, its declared content type).

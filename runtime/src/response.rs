@@ -153,6 +153,36 @@ impl RawResponse {
         }
     }
 
+    /// The body as text, for a response documented as any media type (`*/*`) with a string
+    /// schema: a JSON string when the response says it is JSON (`application/json`, `+json`)
+    /// and holds one, else the text as it is (servers often send such strings raw, whatever
+    /// their `Content-Type`).
+    pub fn text_or_json<E>(self) -> Result<ResponseValue<String>, Error<E>> {
+        let is_json = self
+            .head
+            .headers
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split(';').next())
+            .map(|essence| {
+                let essence = essence.trim().to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            })
+            .unwrap_or(false);
+        if !is_json {
+            return self.text();
+        }
+        let (head, raw) = self.into_bytes()?;
+        match serde_json::from_slice::<String>(&raw) {
+            Ok(body) => Ok(ResponseValue { head, body }),
+            Err(_) => RawResponse {
+                head,
+                body: RawBody::Buffered(raw),
+            }
+            .text(),
+        }
+    }
+
     /// The body as bytes.
     pub fn bytes<E>(self) -> Result<ResponseValue<Bytes>, Error<E>> {
         let (head, body) = self.into_bytes()?;

@@ -135,6 +135,9 @@ fn success_value(op: &Operation, response: &Response) -> TokenStream {
             (MediaKind::EventStream, _) => quote!(response.event_stream()),
             (MediaKind::JsonLines(_), _) => quote!(response.json_lines()),
             (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => quote!(response.bytes()),
+            (MediaKind::Text(any), TypeRef::String) if any == "*/*" => {
+                quote!(response.text_or_json())
+            }
             (MediaKind::Text(_), TypeRef::String) => quote!(response.text()),
             _ => quote!(response.json()),
         };

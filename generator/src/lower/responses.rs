@@ -89,7 +89,13 @@ impl<'a> Lowerer<'a> {
                         (ty, kind)
                     }
                 };
+            let any_media = response.content.len() == 1 && response.content.contains_key("*/*");
             let (media, ty) = match (media, ty) {
+                // A string of any media type is most often sent raw (`text/plain`), so it is
+                // asked for as `*/*` and decoded by the response's own `Content-Type`.
+                (MediaKind::Json, TypeRef::String) if any_media => {
+                    (MediaKind::Text("*/*".into()), TypeRef::String)
+                }
                 (MediaKind::Json | MediaKind::Text(_), TypeRef::Bytes) => (
                     MediaKind::Binary("application/octet-stream".into()),
                     TypeRef::Bytes,
@@ -113,8 +119,32 @@ impl<'a> Lowerer<'a> {
                     .collect(),
             });
         }
+        if let Some(success) = default_as_success(&responses) {
+            responses.push(success);
+        }
         Ok(responses)
     }
+}
+
+/// An operation documented with `default` alone ("every status"): its
+/// success is that response too, a `2XX` with its body, which would be
+/// dropped otherwise. Beside documented error statuses, `default` is read
+/// as the other errors (Intercom: 401, 404 and "default: Unexpected
+/// error"); and a default of no content or of any value at all (`schema:
+/// {}`, Dropshot's for a websocket upgrade) says nothing of a success body.
+fn default_as_success(responses: &[Response]) -> Option<Response> {
+    let [default] = responses else {
+        return None;
+    };
+    if default.status != StatusMatch::Default || matches!(default.ty, TypeRef::Unit | TypeRef::Json)
+    {
+        return None;
+    }
+    Some(Response {
+        status: StatusMatch::Range(2),
+        variant: status_variant(StatusMatch::Range(2)),
+        ..default.clone()
+    })
 }
 
 /// Orders media types by preference and says how each is encoded.
