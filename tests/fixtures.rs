@@ -854,6 +854,22 @@ async fn real_world_classes_send_what_the_spec_says() {
         .await
         .unwrap();
     assert_eq!(records, ["r1", "r2", "r3"]);
+    // `required` holds one way only for `readOnly` and `writeOnly`: the
+    // request leaves out the server-set id, the response its password.
+    Mock::given(method("POST"))
+        .and(path("/accounts"))
+        .and(wiremock::matchers::body_json(
+            json!({"email": "a@b.c", "password": "long enough"}),
+        ))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"id": 7, "email": "a@b.c"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let created = client
+        .create_account(real_world::Account::new("a@b.c").password("long enough"))
+        .await
+        .unwrap();
+    assert_eq!((created.id, created.password), (Some(7), None));
     let division = real_world::Division::new()
         .with_div("d")
         .tier(real_world::Tier::try_from(8).unwrap());

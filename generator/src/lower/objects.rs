@@ -499,6 +499,14 @@ impl<'a> Lowerer<'a> {
             ReferenceOr::Reference { reference } => (None, self.is_nullable_ref(reference)),
         };
         let ty = self.type_of_boxed(property, &hint, at)?;
+        // `required` holds in one direction only for these (OpenAPI 3.0:
+        // responses only for `readOnly`, requests only for `writeOnly`), and
+        // one type serves both: optional, so that a request need not carry a
+        // server-set `id` and a response without the `password` decodes.
+        let one_way = inline
+            .filter(|_| required)
+            .and_then(|s| one_way_note(&s.schema_data));
+        let required = required && one_way.is_none();
         let presence = match (required, nullable) {
             (true, false) => Presence::Required,
             (true, true) => Presence::RequiredNullable,
@@ -517,6 +525,13 @@ impl<'a> Lowerer<'a> {
             }
             None => (None, None, Constraints::default(), None),
         };
+        let doc = match one_way {
+            Some(note) => Some(match doc {
+                Some(doc) => format!("{doc}\n\n{note}"),
+                None => note.to_string(),
+            }),
+            None => doc,
+        };
         Ok(Field {
             rust_name,
             wire_name: key,
@@ -529,6 +544,17 @@ impl<'a> Lowerer<'a> {
             deprecated,
             flatten: false,
         })
+    }
+}
+
+/// Why a required `readOnly` or `writeOnly` property's field is optional.
+fn one_way_note(data: &openapiv3::SchemaData) -> Option<&'static str> {
+    if data.read_only {
+        Some("Set by the server: in every response, left out of requests unless set (`readOnly`).")
+    } else if data.write_only {
+        Some("Required in requests; responses leave it out (`writeOnly`).")
+    } else {
+        None
     }
 }
 
