@@ -870,6 +870,29 @@ async fn real_world_classes_send_what_the_spec_says() {
         .await
         .unwrap();
     assert_eq!((created.id, created.password), (Some(7), None));
+    // A parameter with `content` goes as JSON text, not exploded.
+    Mock::given(method("GET"))
+        .and(path("/search"))
+        .and(query_param("filter", r#"{"email":"a@b.c","ids":[1,2]}"#))
+        // (`header` would split the value at its commas.)
+        .and(wiremock::matchers::header_regex(
+            "x-context",
+            r#"^\["a","b c"\]$"#,
+        ))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    client
+        .search_accounts()
+        .filter(
+            real_world::SearchAccountsFilter::new()
+                .email("a@b.c")
+                .ids(vec![1, 2]),
+        )
+        .x_context(vec!["a".to_string(), "b c".to_string()])
+        .await
+        .unwrap();
     let division = real_world::Division::new()
         .with_div("d")
         .tier(real_world::Tier::try_from(8).unwrap());

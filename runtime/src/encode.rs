@@ -299,6 +299,15 @@ pub(crate) fn cookie_octets(text: &str) -> String {
     utf8_percent_encode(text, NOT_COOKIE_OCTET).to_string()
 }
 
+/// A parameter documented with `content` of a JSON media type: its value as compact JSON
+/// text (encoded then like any string), `None` for an unset optional one.
+pub fn json_text<T: Serialize + ?Sized>(value: &T) -> Result<Option<String>, Error> {
+    Ok(match to_value(value)? {
+        Value::Null => None,
+        value => Some(value.to_string()),
+    })
+}
+
 /// A parameter value as the text a text body or multipart part carries: strings as they are,
 /// other scalars in their JSON spelling, arrays joined with `,`.
 pub fn param_text<T: Serialize + ?Sized>(value: &T) -> Result<String, Error> {

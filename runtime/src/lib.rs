@@ -63,8 +63,8 @@ pub use client::{
     DEFAULT_MAX_BODY_SIZE, default_http_client,
 };
 pub use encode::{
-    FormField, PathStyle, QueryStyle, cookie_param, header_param, header_value, param_text,
-    path_param, push_query,
+    FormField, PathStyle, QueryStyle, cookie_param, header_param, header_value, json_text,
+    param_text, path_param, push_query,
 };
 pub use error::{ApiError, DecodeError, Error, HookError, RawError, Timeout, TokenError};
 pub use hooks::{Attempt, BoxFuture, Hook, Next};

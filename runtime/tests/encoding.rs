@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use openapi_rustgen_runtime::{
     ClientCore, Error, Method, PathStyle, QueryStyle, Request, ValidationError, cookie_param,
-    header_param, header_value, param_text, path_param, push_query,
+    header_param, header_value, json_text, param_text, path_param, push_query,
 };
 use serde::Serialize;
 use wiremock::matchers::{header, path, query_param};
@@ -401,4 +401,16 @@ async fn the_base_url_path_prefixes_every_request() {
         .await;
     let core = client_for(format!("{}/v1/", server.uri()));
     assert_eq!(send(&core, get("/pets")).await.unwrap().status_code(), 200);
+}
+
+#[test]
+fn json_text_is_compact_json_and_nothing_for_null() {
+    assert_eq!(
+        json_text(&serde_json::json!({"a": [1, "x y"]}))
+            .unwrap()
+            .as_deref(),
+        Some(r#"{"a":[1,"x y"]}"#)
+    );
+    assert_eq!(json_text("s").unwrap().as_deref(), Some(r#""s""#));
+    assert_eq!(json_text(&None::<u8>).unwrap(), None);
 }

@@ -111,14 +111,14 @@ fn path_expression(op: &Operation) -> TokenStream {
                     .find(|p| p.location == ParamLocation::Path && p.wire_name == *name);
                 match param {
                     Some(param) => {
-                        let field = ident(&param.rust_name);
                         let style = match param.style {
                             ParamStyle::Label => quote!(runtime::PathStyle::Label),
                             ParamStyle::Matrix => quote!(runtime::PathStyle::Matrix),
                             _ => quote!(runtime::PathStyle::Simple),
                         };
                         let explode = param.explode;
-                        quote!(&runtime::path_param(#name, &self.#field, #style, #explode)?)
+                        let value = param_value(param);
+                        quote!(&runtime::path_param(#name, #value, #style, #explode)?)
                     }
                     // Lowering declares every placeholder.
                     None => quote!(""),
@@ -133,22 +133,35 @@ fn path_expression(op: &Operation) -> TokenStream {
     }
 }
 
+/// A reference to the parameter's value as the runtime encodes it: the
+/// field, or for a JSON-content parameter its JSON text.
+fn param_value(param: &Param) -> TokenStream {
+    let field = ident(&param.rust_name);
+    match param.style {
+        ParamStyle::Json => quote!(&runtime::json_text(&self.#field)?),
+        _ => quote!(&self.#field),
+    }
+}
+
 /// The statement that adds one query, header or cookie parameter.
 fn param_fill(param: &Param) -> Option<TokenStream> {
-    let field = ident(&param.rust_name);
     let wire = &param.wire_name;
     let explode = param.explode;
+    let value = param_value(param);
     Some(match param.location {
         ParamLocation::Path => return None,
-        ParamLocation::Query if param.style == ParamStyle::Form && explode => {
-            quote!(request.query(#wire, &self.#field)?;)
+        ParamLocation::Query
+            if matches!(param.style, ParamStyle::Json)
+                || (param.style == ParamStyle::Form && explode) =>
+        {
+            quote!(request.query(#wire, #value)?;)
         }
         ParamLocation::Query => {
             let style = query_style(param.style);
-            quote!(request.query_styled(#wire, &self.#field, #style, #explode)?;)
+            quote!(request.query_styled(#wire, #value, #style, #explode)?;)
         }
-        ParamLocation::Header => quote!(request.header(#wire, &self.#field, #explode)?;),
-        ParamLocation::Cookie => quote!(request.cookie(#wire, &self.#field)?;),
+        ParamLocation::Header => quote!(request.header(#wire, #value, #explode)?;),
+        ParamLocation::Cookie => quote!(request.cookie(#wire, #value)?;),
     })
 }
 

@@ -403,6 +403,9 @@ pub enum ParamStyle {
     SpaceDelimited,
     PipeDelimited,
     DeepObject,
+    /// A parameter with `content` of a JSON media type: its value as JSON
+    /// text, in any location.
+    Json,
 }
 
 #[derive(Clone, Debug, PartialEq)]

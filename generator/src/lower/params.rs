@@ -141,8 +141,7 @@ impl<'a> Lowerer<'a> {
                 };
                 (ty, constraints)
             }
-            // A parameter carried as serialized content: its schema, sent in
-            // its JSON form.
+            // A parameter carried as serialized content: its schema.
             ParameterSchemaOrContent::Content(content) => {
                 match content.iter().next().and_then(|(_, m)| m.schema.as_ref()) {
                     Some(schema) => (
@@ -153,7 +152,13 @@ impl<'a> Lowerer<'a> {
                 }
             }
         };
-        let (style, explode) = style_of(parameter);
+        let (style, explode) = match &data.format {
+            // Sent in its media type, not in a style: JSON text.
+            ParameterSchemaOrContent::Content(content) if has_json_media(content) => {
+                (ParamStyle::Json, false)
+            }
+            _ => style_of(parameter),
+        };
         Ok(Some(Param {
             wire_name: data.name.clone(),
             // The name is the builder's setter too.
@@ -405,6 +410,13 @@ fn location_of(parameter: &Parameter) -> ParamLocation {
         Parameter::Header { .. } => ParamLocation::Header,
         Parameter::Cookie { .. } => ParamLocation::Cookie,
     }
+}
+
+fn has_json_media(content: &IndexMap<String, openapiv3::MediaType>) -> bool {
+    content.keys().next().is_some_and(|media| {
+        let essence = media.split(';').next().unwrap_or(media).trim();
+        essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
+    })
 }
 
 /// `style` and `explode`, with the spec's defaults: `explode` is true for
