@@ -32,7 +32,7 @@ use std::path::PathBuf;
 use openapiv3::OpenAPI;
 
 use crate::diagnostics::{Error, Location, Result, Warning};
-use crate::ir::{Api, TypeDef, TypeId, TypeKind, Usage};
+use crate::ir::{Api, Server, TypeDef, TypeId, TypeKind, Usage};
 use crate::load::LoadedSpec;
 use crate::names::NameScope;
 
@@ -104,13 +104,14 @@ pub fn lower_with(
     let error_enums = lowerer.share_error_enums(&mut operations);
     let types = lowerer.finish_types()?;
     let idempotency_header = operations::idempotency_header(&operations);
+    let servers = lowerer.absolute_servers(&openapi.servers);
     let info = &openapi.info;
     let mut api = Api {
         module: module.to_string(),
         title: info.title.clone(),
         version: info.version.clone(),
         description: info.description.clone(),
-        servers: openapi.servers.iter().map(operations::server).collect(),
+        servers,
         types,
         operations,
         security_schemes,
@@ -150,6 +151,25 @@ struct Lowerer<'a> {
 }
 
 impl<'a> Lowerer<'a> {
+    /// The servers a client can be made for: a relative URL (`/api/v1`, or
+    /// `/`) is relative to wherever the document is served, which the
+    /// client cannot know, so it gives no default base URL (warned).
+    fn absolute_servers(&mut self, servers: &[openapiv3::Server]) -> Vec<Server> {
+        let mut absolute = Vec::new();
+        for (i, server) in servers.iter().enumerate() {
+            let server = operations::server(server);
+            if server.url.contains("://") {
+                absolute.push(server);
+            } else {
+                self.warn(
+                    &format!("#/servers/{i}"),
+                    format!("server `{}` is relative to where the document is served; it gives the client no default base URL (pass the full URL to `Client::with_base_url`)", server.template),
+                );
+            }
+        }
+        absolute
+    }
+
     fn warn(&mut self, pointer: &str, message: impl Into<String>) {
         self.warnings.push(Warning {
             location: Location {
