@@ -329,11 +329,8 @@ impl<'a> Lowerer<'a> {
                 );
                 continue;
             }
-            let style = match encoding.style {
-                Some(openapiv3::QueryStyle::Form) => ParamStyle::Form,
-                Some(openapiv3::QueryStyle::SpaceDelimited) => ParamStyle::SpaceDelimited,
-                Some(openapiv3::QueryStyle::PipeDelimited) => ParamStyle::PipeDelimited,
-                Some(openapiv3::QueryStyle::DeepObject) => ParamStyle::DeepObject,
+            let style = match &encoding.style {
+                Some(style) => query_style(style),
                 None if encoding.explode => ParamStyle::Form,
                 None => continue,
             };
@@ -419,6 +416,15 @@ fn has_json_media(content: &IndexMap<String, openapiv3::MediaType>) -> bool {
     })
 }
 
+fn query_style(style: &openapiv3::QueryStyle) -> ParamStyle {
+    match style {
+        openapiv3::QueryStyle::Form => ParamStyle::Form,
+        openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
+        openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
+        openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
+    }
+}
+
 /// `style` and `explode`, with the spec's defaults: `explode` is true for
 /// `form` and false for the other styles.
 fn style_of(parameter: &Parameter) -> (ParamStyle, bool) {
@@ -428,12 +434,7 @@ fn style_of(parameter: &Parameter) -> (ParamStyle, bool) {
             openapiv3::PathStyle::Label => ParamStyle::Label,
             openapiv3::PathStyle::Matrix => ParamStyle::Matrix,
         },
-        Parameter::Query { style, .. } => match style {
-            openapiv3::QueryStyle::Form => ParamStyle::Form,
-            openapiv3::QueryStyle::SpaceDelimited => ParamStyle::SpaceDelimited,
-            openapiv3::QueryStyle::PipeDelimited => ParamStyle::PipeDelimited,
-            openapiv3::QueryStyle::DeepObject => ParamStyle::DeepObject,
-        },
+        Parameter::Query { style, .. } => query_style(style),
         Parameter::Header { .. } => ParamStyle::Simple,
         Parameter::Cookie { .. } => ParamStyle::Form,
     };
