@@ -647,6 +647,14 @@ fn openapi_3_1_common_subset() {
     };
     assert_eq!(serde_json::to_value(&closed).unwrap(), json!({"id": "c"}));
     // A `type: "null"` property is there or not; its setter takes nothing.
+    // A `$ref` into a schema's `$defs`, and a path item by reference: the
+    // document is generated (both were refused), the types are the targets'.
+    let label: openapi31::Label =
+        serde_json::from_value(json!({"name": "ab", "icon": "aGk="})).unwrap();
+    let name: String = label.name;
+    assert_eq!((name.as_str(), label.icon.as_deref()), ("ab", Some("aGk=")));
+    let _: fn(&openapi31::Client) -> openapi31::builder::ListLabels<'_> =
+        openapi31::Client::list_labels;
     let marked = openapi31::Closed::new().marker();
     assert_eq!(
         serde_json::to_value(&marked).unwrap(),

@@ -16,9 +16,7 @@ const DROPPED: &[&str] = &[
     "$id",
     "$anchor",
     "$comment",
-    "$defs",
     "contentMediaType",
-    "contentEncoding",
     "contentSchema",
     "unevaluatedProperties",
     "unevaluatedItems",
@@ -62,8 +60,52 @@ pub fn convert(document: &mut Value) -> Result<Vec<(String, String)>, (String, S
         license.remove("identifier");
     }
     add_missing_responses(root);
+    inline_path_item_refs(document);
     walk(document, "#", false, &mut warnings)?;
     Ok(warnings)
+}
+
+/// A path item that is a `$ref` into the document (3.1's
+/// `#/components/pathItems/...`, or another path) becomes the item it
+/// names, its own `summary` and `description` kept: the typed 3.0 model has
+/// nowhere to look such items up. A chain is followed a few steps; what is
+/// left (a cycle, a dangling target) is reported by lowering, located.
+fn inline_path_item_refs(document: &mut Value) {
+    let Some(paths) = document.get("paths").and_then(Value::as_object) else {
+        return;
+    };
+    let mut resolved = Vec::new();
+    for (path, item) in paths {
+        let mut target = item.clone();
+        for _ in 0..8 {
+            let Some(reference) = target.get("$ref").and_then(Value::as_str) else {
+                break;
+            };
+            let Some(found) = reference
+                .strip_prefix('#')
+                .and_then(|pointer| document.pointer(pointer))
+            else {
+                break;
+            };
+            target = found.clone();
+        }
+        if target.get("$ref").is_some() || !item.get("$ref").is_some() {
+            continue;
+        }
+        if let (Some(target), Some(own)) = (target.as_object_mut(), item.as_object()) {
+            for key in ["summary", "description"] {
+                if let Some(value) = own.get(key) {
+                    target.insert(key.into(), value.clone());
+                }
+            }
+        }
+        resolved.push((path.clone(), target));
+    }
+    if let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) {
+        for (path, item) in resolved {
+            paths.insert(path, item);
+        }
+    }
 }
 
 /// `responses` is optional in 3.1 (required in 3.0): an operation without
@@ -168,7 +210,9 @@ fn is_schema_slot(parent_pointer: &str, key: &str, parent_is_schema: bool) -> Sl
     if parent_is_schema {
         return match key {
             "items" | "additionalProperties" | "not" => Slot::One,
-            "properties" => Slot::Map,
+            // `$defs` stays (3.0 readers ignore it), converted, for `$ref`s
+            // into it (`#/components/schemas/Pet/$defs/Tag`).
+            "properties" | "$defs" => Slot::Map,
             "allOf" | "oneOf" | "anyOf" => Slot::List,
             _ => Slot::None,
         };
@@ -194,6 +238,18 @@ fn convert_schema(
                 format!(
                     "`{keyword}` (JSON Schema 2020-12) has no OpenAPI 3.0 equivalent and cannot be generated"
                 ),
+            ));
+        }
+    }
+    // Base64 text is what 3.0 calls `format: byte`.
+    if let Some(encoding) = schema.remove("contentEncoding") {
+        let base64 = matches!(encoding.as_str(), Some("base64" | "base64url"));
+        if base64 && !schema.contains_key("format") {
+            schema.insert("format".into(), Value::String("byte".into()));
+        } else if !base64 {
+            warnings.push((
+                format!("{pointer}/contentEncoding"),
+                format!("`contentEncoding: {encoding}` is not supported; dropped"),
             ));
         }
     }
