@@ -75,7 +75,7 @@ fn inline_path_item_refs(document: &mut Value) {
         return;
     };
     let mut resolved = Vec::new();
-    for (path, item) in paths {
+    for (path, item) in paths.iter().filter(|(_, item)| item.get("$ref").is_some()) {
         let mut target = item.clone();
         for _ in 0..8 {
             let Some(reference) = target.get("$ref").and_then(Value::as_str) else {
@@ -89,7 +89,7 @@ fn inline_path_item_refs(document: &mut Value) {
             };
             target = found.clone();
         }
-        if target.get("$ref").is_some() || !item.get("$ref").is_some() {
+        if target.get("$ref").is_some() {
             continue;
         }
         if let (Some(target), Some(own)) = (target.as_object_mut(), item.as_object()) {

@@ -226,6 +226,9 @@ fn parse_bundle(
     mut bundled: bundle::Bundled,
 ) -> Result<LoadedSpec> {
     let mut warnings = std::mem::take(&mut bundled.warnings);
+    if let Some(warning) = info_version_as_text(path, &mut value) {
+        warnings.push(warning);
+    }
     if check_version(path, &value)? == Version::V3_1 {
         let converted = convert31::convert(&mut value)
             .map_err(|(pointer, message)| Error::spec(path, pointer, message))?;
@@ -439,6 +442,28 @@ pub fn yaml_to_json(text: &str) -> std::result::Result<serde_json::Value, serde_
 enum Version {
     V3_0,
     V3_1,
+}
+
+/// `info.version` written as a number (`version: 1.0`, unquoted YAML, a
+/// common slip) is read as its text, with a warning: it is a label, and
+/// refusing the document over it helps no one.
+fn info_version_as_text(path: &Path, value: &mut serde_json::Value) -> Option<Warning> {
+    let version = value.pointer_mut("/info/version")?;
+    if !(version.is_number() || version.is_boolean()) {
+        return None;
+    }
+    let text = version.to_string();
+    *version = serde_json::Value::String(text.clone());
+    Some(Warning {
+        location: Location {
+            file: path.to_path_buf(),
+            line_col: None,
+            pointer: Some("#/info/version".into()),
+        },
+        message: format!(
+            "`info.version` is not a string; read as \"{text}\" (quote it to keep it exact)"
+        ),
+    })
 }
 
 fn check_version(path: &Path, value: &serde_json::Value) -> Result<Version> {
