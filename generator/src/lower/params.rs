@@ -409,11 +409,12 @@ fn location_of(parameter: &Parameter) -> ParamLocation {
     }
 }
 
+/// Whether a parameter's `content` is JSON, by the rule request bodies use.
 fn has_json_media(content: &IndexMap<String, openapiv3::MediaType>) -> bool {
-    content.keys().next().is_some_and(|media| {
-        let essence = media.split(';').next().unwrap_or(media).trim();
-        essence.eq_ignore_ascii_case("application/json") || essence.ends_with("+json")
-    })
+    content
+        .keys()
+        .next()
+        .is_some_and(|media| super::responses::classify_media(media, false).1 == MediaKind::Json)
 }
 
 fn query_style(style: &openapiv3::QueryStyle) -> ParamStyle {

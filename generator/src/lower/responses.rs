@@ -148,7 +148,7 @@ fn default_as_success(responses: &[Response]) -> Option<Response> {
 }
 
 /// Orders media types by preference and says how each is encoded.
-fn classify_media(name: &str, response: bool) -> (u8, MediaKind) {
+pub(super) fn classify_media(name: &str, response: bool) -> (u8, MediaKind) {
     let essence = name
         .split(';')
         .next()
