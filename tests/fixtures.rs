@@ -59,6 +59,40 @@ fn wire_names_survive_renaming() {
 }
 
 #[test]
+fn received_structs_decode_as_serde_derive_would() {
+    use naming::Reader;
+    // Fields named like the decoder's locals (`map`, `key`) and generics.
+    let reader: Reader = serde_json::from_value(
+        json!({"map": 1, "key": "k", "deserializer": "d", "A": true, "de": "x"}),
+    )
+    .unwrap();
+    assert_eq!(
+        (
+            reader.map,
+            reader.key.as_str(),
+            reader.deserializer.as_deref(),
+            reader.a,
+            reader.de.as_deref()
+        ),
+        (1, "k", Some("d"), Some(true), Some("x"))
+    );
+    // A required nullable field may be absent (`None`), a required one may not.
+    let reader: Reader =
+        serde_json::from_str(r#"{"map": 1, "key": "k", "other": [1, 2]}"#).unwrap();
+    assert_eq!(reader.deserializer, None);
+    let error = serde_json::from_str::<Reader>(r#"{"map": 1}"#).unwrap_err();
+    assert!(error.to_string().contains("missing field `key`"), "{error}");
+    let error =
+        serde_json::from_str::<Reader>(r#"{"map": 1, "key": "a", "key": "b"}"#).unwrap_err();
+    assert!(
+        error.to_string().contains("duplicate field `key`"),
+        "{error}"
+    );
+    let error = serde_json::from_str::<Reader>("[1, \"k\", null]").unwrap_err();
+    assert!(error.to_string().contains("struct Reader"), "{error}");
+}
+
+#[test]
 fn enums_keep_colliding_and_unknown_values() {
     use enums::{Named, Priority, SortOrder, Status};
     let all = [

@@ -2,7 +2,7 @@
 // Do not edit by hand: change the spec and regenerate.
 
 pub use ::openapi_rustgen_runtime as runtime;
-use runtime::serde::{Deserialize, Serialize};
+use runtime::serde::{Deserialize, Deserializer, Serialize};
 
 runtime::require_feature!(chrono);
 
@@ -394,20 +394,17 @@ pub enum ApiError {
 }
 
 /// Error body returned with HTTP 400.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct ErrorResult {
     /// Error code; see the vendor's error table.
     ///
     /// Default: `0`.
-    #[serde(
-        default = "defaults::error_result_code",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
     /// The error message from the server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub message: Option<String>,
 }
 
@@ -427,6 +424,32 @@ impl ErrorResult {
     pub fn message(mut self, value: impl Into<String>) -> Self {
         self.message = Some(value.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for ErrorResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for ErrorResult {
+    const NAME: &'static str = "ErrorResult";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = runtime::de::Slot::new("code");
+        let mut message = runtime::de::Slot::new("message");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "code" => code.read(&mut map)?,
+                "message" => message.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            code: code.or_else(defaults::error_result_code),
+            message: message.or_default(),
+        })
     }
 }
 
@@ -656,12 +679,12 @@ impl std::fmt::Display for ExternalContactEmailType {
 }
 
 /// Identifies the external contact that was created or updated.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct ExternalContactId {
     /// External contact ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
 
@@ -675,6 +698,27 @@ impl ExternalContactId {
     pub fn id(mut self, value: impl Into<String>) -> Self {
         self.id = Some(value.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalContactId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for ExternalContactId {
+    const NAME: &'static str = "ExternalContactId";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = runtime::de::Slot::new("id");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "id" => id.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self { id: id.or_default() })
     }
 }
 
@@ -1040,17 +1084,17 @@ impl std::fmt::Display for ExternalContactRequestType {
 }
 
 /// Result of creating or updating an external contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct ExternalContactResult {
     /// Result code; see the vendor's Success and Error Code table.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<ExternalContactId>,
     /// Undocumented string returned alongside the result.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub cid: Option<String>,
 }
 
@@ -1076,6 +1120,35 @@ impl ExternalContactResult {
     pub fn cid(mut self, value: impl Into<String>) -> Self {
         self.cid = Some(value.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for ExternalContactResult {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for ExternalContactResult {
+    const NAME: &'static str = "ExternalContactResult";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut code = runtime::de::Slot::new("code");
+        let mut result = runtime::de::Slot::new("result");
+        let mut cid = runtime::de::Slot::new("cid");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "code" => code.read(&mut map)?,
+                "result" => result.read(&mut map)?,
+                "cid" => cid.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            code: code.or_default(),
+            result: result.or_default(),
+            cid: cid.or_default(),
+        })
     }
 }
 

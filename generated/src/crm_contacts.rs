@@ -2,7 +2,7 @@
 // Do not edit by hand: change the spec and regenerate.
 
 pub use ::openapi_rustgen_runtime as runtime;
-use runtime::serde::{Deserialize, Serialize};
+use runtime::serde::{Deserialize, Deserializer, Serialize};
 
 /// Client for CRM Contacts API (vendor not named in the source) (API version unversioned).
 ///
@@ -254,157 +254,157 @@ pub type AdditionalPhone = std::collections::BTreeMap<
 >;
 
 /// A contact as returned after an update.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct Contact {
     /// Contact ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     /// Contact first name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub first_name: runtime::Nullable<String>,
     /// Contact last name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub last_name: runtime::Nullable<String>,
     /// Contact second last name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub second_last_name: runtime::Nullable<String>,
     /// Contact email address.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub email: runtime::Nullable<String>,
     /// Contact phone number.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub phone: runtime::Nullable<String>,
     /// Company name.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub company_name: runtime::Nullable<String>,
     /// Additional phone numbers.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub additional_phones: runtime::Nullable<Vec<AdditionalPhone>>,
     /// Additional email addresses.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub additional_emails: runtime::Nullable<Vec<AdditionalEmail>>,
     /// Contact priority (1-5).
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub priority: runtime::Nullable<i64>,
     /// Contact source.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub source: runtime::Nullable<String>,
     /// Country code (ISO 3166-1 alpha-2).
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub country_code: runtime::Nullable<String>,
     /// Language code (ISO 639-1).
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub language: runtime::Nullable<String>,
     /// WhatsApp transactional messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub whatsapp_transactional_opt_in: runtime::Nullable<bool>,
     /// Email transactional messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub email_transactional_opt_in: runtime::Nullable<bool>,
     /// WhatsApp marketing messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub whatsapp_marketing_opt_in: runtime::Nullable<bool>,
     /// Email marketing messages opt-in.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub email_marketing_opt_in: runtime::Nullable<bool>,
     /// External system reference ID.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub external_reference_id: runtime::Nullable<String>,
     /// External system reference URL.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub external_reference_url: runtime::Nullable<String>,
     /// Whether the contact is ignored.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub ignored: runtime::Nullable<bool>,
     /// Whether the contact is a client.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub is_client: runtime::Nullable<bool>,
     /// Reason given when the contact's last deal was closed as won.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub last_close_won_reason: runtime::Nullable<String>,
     /// Reason given when the contact's last deal was closed as lost.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub last_close_lost_reason: runtime::Nullable<String>,
     /// Contact skills.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub skills: runtime::Nullable<Vec<Skill>>,
     /// Creation timestamp.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub created_at: runtime::Nullable<String>,
     /// Last update timestamp.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub updated_at: runtime::Nullable<String>,
     /// Contact title.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub title: runtime::Nullable<String>,
     /// Closed-won reason.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub closed_won_reason: runtime::Nullable<String>,
     /// Closed-lost reason.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub closed_lost_reason: runtime::Nullable<String>,
     /// Custom attributes of the contact.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub custom_attributes: runtime::Nullable<Vec<CustomAttribute>>,
 }
 
@@ -634,6 +634,132 @@ impl Contact {
     ) -> Self {
         self.custom_attributes = value.into();
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for Contact {
+    const NAME: &'static str = "Contact";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = runtime::de::Slot::new("id");
+        let mut first_name = runtime::de::Slot::new("first_name");
+        let mut last_name = runtime::de::Slot::new("last_name");
+        let mut second_last_name = runtime::de::Slot::new("second_last_name");
+        let mut email = runtime::de::Slot::new("email");
+        let mut phone = runtime::de::Slot::new("phone");
+        let mut company_name = runtime::de::Slot::new("company_name");
+        let mut additional_phones = runtime::de::Slot::new("additional_phones");
+        let mut additional_emails = runtime::de::Slot::new("additional_emails");
+        let mut priority = runtime::de::Slot::new("priority");
+        let mut source = runtime::de::Slot::new("source");
+        let mut country_code = runtime::de::Slot::new("country_code");
+        let mut language = runtime::de::Slot::new("language");
+        let mut whatsapp_transactional_opt_in = runtime::de::Slot::new(
+            "whatsapp_transactional_opt_in",
+        );
+        let mut email_transactional_opt_in = runtime::de::Slot::new(
+            "email_transactional_opt_in",
+        );
+        let mut whatsapp_marketing_opt_in = runtime::de::Slot::new(
+            "whatsapp_marketing_opt_in",
+        );
+        let mut email_marketing_opt_in = runtime::de::Slot::new(
+            "email_marketing_opt_in",
+        );
+        let mut external_reference_id = runtime::de::Slot::new("external_reference_id");
+        let mut external_reference_url = runtime::de::Slot::new(
+            "external_reference_url",
+        );
+        let mut ignored = runtime::de::Slot::new("ignored");
+        let mut is_client = runtime::de::Slot::new("is_client");
+        let mut last_close_won_reason = runtime::de::Slot::new("last_close_won_reason");
+        let mut last_close_lost_reason = runtime::de::Slot::new(
+            "last_close_lost_reason",
+        );
+        let mut skills = runtime::de::Slot::new("skills");
+        let mut created_at = runtime::de::Slot::new("created_at");
+        let mut updated_at = runtime::de::Slot::new("updated_at");
+        let mut title = runtime::de::Slot::new("title");
+        let mut closed_won_reason = runtime::de::Slot::new("closed_won_reason");
+        let mut closed_lost_reason = runtime::de::Slot::new("closed_lost_reason");
+        let mut custom_attributes = runtime::de::Slot::new("custom_attributes");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "id" => id.read(&mut map)?,
+                "first_name" => first_name.read(&mut map)?,
+                "last_name" => last_name.read(&mut map)?,
+                "second_last_name" => second_last_name.read(&mut map)?,
+                "email" => email.read(&mut map)?,
+                "phone" => phone.read(&mut map)?,
+                "company_name" => company_name.read(&mut map)?,
+                "additional_phones" => additional_phones.read(&mut map)?,
+                "additional_emails" => additional_emails.read(&mut map)?,
+                "priority" => priority.read(&mut map)?,
+                "source" => source.read(&mut map)?,
+                "country_code" => country_code.read(&mut map)?,
+                "language" => language.read(&mut map)?,
+                "whatsapp_transactional_opt_in" => {
+                    whatsapp_transactional_opt_in.read(&mut map)?
+                }
+                "email_transactional_opt_in" => {
+                    email_transactional_opt_in.read(&mut map)?
+                }
+                "whatsapp_marketing_opt_in" => whatsapp_marketing_opt_in.read(&mut map)?,
+                "email_marketing_opt_in" => email_marketing_opt_in.read(&mut map)?,
+                "external_reference_id" => external_reference_id.read(&mut map)?,
+                "external_reference_url" => external_reference_url.read(&mut map)?,
+                "ignored" => ignored.read(&mut map)?,
+                "is_client" => is_client.read(&mut map)?,
+                "last_close_won_reason" => last_close_won_reason.read(&mut map)?,
+                "last_close_lost_reason" => last_close_lost_reason.read(&mut map)?,
+                "skills" => skills.read(&mut map)?,
+                "created_at" => created_at.read(&mut map)?,
+                "updated_at" => updated_at.read(&mut map)?,
+                "title" => title.read(&mut map)?,
+                "closed_won_reason" => closed_won_reason.read(&mut map)?,
+                "closed_lost_reason" => closed_lost_reason.read(&mut map)?,
+                "custom_attributes" => custom_attributes.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: id.or_default(),
+            first_name: first_name.or_default(),
+            last_name: last_name.or_default(),
+            second_last_name: second_last_name.or_default(),
+            email: email.or_default(),
+            phone: phone.or_default(),
+            company_name: company_name.or_default(),
+            additional_phones: additional_phones.or_default(),
+            additional_emails: additional_emails.or_default(),
+            priority: priority.or_default(),
+            source: source.or_default(),
+            country_code: country_code.or_default(),
+            language: language.or_default(),
+            whatsapp_transactional_opt_in: whatsapp_transactional_opt_in.or_default(),
+            email_transactional_opt_in: email_transactional_opt_in.or_default(),
+            whatsapp_marketing_opt_in: whatsapp_marketing_opt_in.or_default(),
+            email_marketing_opt_in: email_marketing_opt_in.or_default(),
+            external_reference_id: external_reference_id.or_default(),
+            external_reference_url: external_reference_url.or_default(),
+            ignored: ignored.or_default(),
+            is_client: is_client.or_default(),
+            last_close_won_reason: last_close_won_reason.or_default(),
+            last_close_lost_reason: last_close_lost_reason.or_default(),
+            skills: skills.or_default(),
+            created_at: created_at.or_default(),
+            updated_at: updated_at.or_default(),
+            title: title.or_default(),
+            closed_won_reason: closed_won_reason.or_default(),
+            closed_lost_reason: closed_lost_reason.or_default(),
+            custom_attributes: custom_attributes.or_default(),
+        })
     }
 }
 

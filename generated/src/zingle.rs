@@ -2,7 +2,7 @@
 // Do not edit by hand: change the spec and regenerate.
 
 pub use ::openapi_rustgen_runtime as runtime;
-use runtime::serde::{Deserialize, Serialize};
+use runtime::serde::{Deserialize, Deserializer, Serialize};
 
 runtime::require_feature!(uuid);
 
@@ -268,72 +268,72 @@ fn decode_update_contact(
 }
 
 /// A Contact of a Service.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct Contact {
     /// Contact ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<runtime::uuid::Uuid>,
     /// Notes on the Contact.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub notes: runtime::Nullable<String>,
     /// ID of the Service the Contact belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub service_id: Option<runtime::uuid::Uuid>,
     /// ID of the team the Contact is assigned to.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub assigned_to_team_id: runtime::Nullable<String>,
     /// ID of the user the Contact is assigned to.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub assigned_to_user_id: runtime::Nullable<String>,
     /// Whether the Contact can currently be messaged.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_messageable: Option<bool>,
     /// Whether the Contact's conversation is marked as confirmed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_confirmed: Option<bool>,
     /// Whether the Contact is starred.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_starred: Option<bool>,
     /// Whether the Contact's conversation is closed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_closed: Option<bool>,
     /// URI of the Contact's avatar image.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub avatar_uri: runtime::Nullable<String>,
     /// Opt-in status of the Contact, e.g. opted-in.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub optin_status: Option<String>,
     /// Creation time as a Unix epoch timestamp in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created_at: Option<i64>,
     /// Last update time as a Unix epoch timestamp in seconds.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<i64>,
     /// Source that has locked the Contact, if any.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub locked_by_source: runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub last_message: Option<LastMessage>,
     /// Channels of the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<ContactChannel>>,
     /// Custom field values of the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field_values: Option<Vec<CustomFieldValue>>,
     /// Labels applied to the Contact.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<ContactLabel>>,
 }
 
@@ -464,6 +464,80 @@ impl Contact {
     }
 }
 
+impl<'de> Deserialize<'de> for Contact {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for Contact {
+    const NAME: &'static str = "Contact";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = runtime::de::Slot::new("id");
+        let mut notes = runtime::de::Slot::new("notes");
+        let mut service_id = runtime::de::Slot::new("service_id");
+        let mut assigned_to_team_id = runtime::de::Slot::new("assigned_to_team_id");
+        let mut assigned_to_user_id = runtime::de::Slot::new("assigned_to_user_id");
+        let mut is_messageable = runtime::de::Slot::new("is_messageable");
+        let mut is_confirmed = runtime::de::Slot::new("is_confirmed");
+        let mut is_starred = runtime::de::Slot::new("is_starred");
+        let mut is_closed = runtime::de::Slot::new("is_closed");
+        let mut avatar_uri = runtime::de::Slot::new("avatar_uri");
+        let mut optin_status = runtime::de::Slot::new("optin_status");
+        let mut created_at = runtime::de::Slot::new("created_at");
+        let mut updated_at = runtime::de::Slot::new("updated_at");
+        let mut locked_by_source = runtime::de::Slot::new("locked_by_source");
+        let mut last_message = runtime::de::Slot::new("last_message");
+        let mut channels = runtime::de::Slot::new("channels");
+        let mut custom_field_values = runtime::de::Slot::new("custom_field_values");
+        let mut labels = runtime::de::Slot::new("labels");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "id" => id.read(&mut map)?,
+                "notes" => notes.read(&mut map)?,
+                "service_id" => service_id.read(&mut map)?,
+                "assigned_to_team_id" => assigned_to_team_id.read(&mut map)?,
+                "assigned_to_user_id" => assigned_to_user_id.read(&mut map)?,
+                "is_messageable" => is_messageable.read(&mut map)?,
+                "is_confirmed" => is_confirmed.read(&mut map)?,
+                "is_starred" => is_starred.read(&mut map)?,
+                "is_closed" => is_closed.read(&mut map)?,
+                "avatar_uri" => avatar_uri.read(&mut map)?,
+                "optin_status" => optin_status.read(&mut map)?,
+                "created_at" => created_at.read(&mut map)?,
+                "updated_at" => updated_at.read(&mut map)?,
+                "locked_by_source" => locked_by_source.read(&mut map)?,
+                "last_message" => last_message.read(&mut map)?,
+                "channels" => channels.read(&mut map)?,
+                "custom_field_values" => custom_field_values.read(&mut map)?,
+                "labels" => labels.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: id.or_default(),
+            notes: notes.or_default(),
+            service_id: service_id.or_default(),
+            assigned_to_team_id: assigned_to_team_id.or_default(),
+            assigned_to_user_id: assigned_to_user_id.or_default(),
+            is_messageable: is_messageable.or_default(),
+            is_confirmed: is_confirmed.or_default(),
+            is_starred: is_starred.or_default(),
+            is_closed: is_closed.or_default(),
+            avatar_uri: avatar_uri.or_default(),
+            optin_status: optin_status.or_default(),
+            created_at: created_at.or_default(),
+            updated_at: updated_at.or_default(),
+            locked_by_source: locked_by_source.or_default(),
+            last_message: last_message.or_default(),
+            channels: channels.or_default(),
+            custom_field_values: custom_field_values.or_default(),
+            labels: labels.or_default(),
+        })
+    }
+}
+
 /// A Contact Channel (for example a phone number or email address of the Contact).
 pub type ContactChannel = std::collections::BTreeMap<String, runtime::serde_json::Value>;
 
@@ -471,27 +545,27 @@ pub type ContactChannel = std::collections::BTreeMap<String, runtime::serde_json
 pub type ContactLabel = std::collections::BTreeMap<String, runtime::serde_json::Value>;
 
 /// Definition of a custom field.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct CustomField {
     /// Custom field ID.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<runtime::uuid::Uuid>,
     /// Human-readable name of the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
     /// Machine code of the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub code: Option<String>,
     /// Name of the template replacement variable for this field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub replacement_variable: Option<String>,
     /// Whether the custom field is global.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub is_global: Option<bool>,
     /// Selectable options of the custom field.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub options: Option<Vec<CustomFieldOption>>,
 }
 
@@ -538,6 +612,44 @@ impl CustomField {
     }
 }
 
+impl<'de> Deserialize<'de> for CustomField {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for CustomField {
+    const NAME: &'static str = "CustomField";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = runtime::de::Slot::new("id");
+        let mut display_name = runtime::de::Slot::new("display_name");
+        let mut code = runtime::de::Slot::new("code");
+        let mut replacement_variable = runtime::de::Slot::new("replacement_variable");
+        let mut is_global = runtime::de::Slot::new("is_global");
+        let mut options = runtime::de::Slot::new("options");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "id" => id.read(&mut map)?,
+                "display_name" => display_name.read(&mut map)?,
+                "code" => code.read(&mut map)?,
+                "replacement_variable" => replacement_variable.read(&mut map)?,
+                "is_global" => is_global.read(&mut map)?,
+                "options" => options.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: id.or_default(),
+            display_name: display_name.or_default(),
+            code: code.or_default(),
+            replacement_variable: replacement_variable.or_default(),
+            is_global: is_global.or_default(),
+            options: options.or_default(),
+        })
+    }
+}
+
 /// A selectable option of a custom field.
 pub type CustomFieldOption = std::collections::BTreeMap<
     String,
@@ -545,19 +657,19 @@ pub type CustomFieldOption = std::collections::BTreeMap<
 >;
 
 /// A custom field value stored on the Contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct CustomFieldValue {
     /// The stored value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     /// ID of the selected option, for option-based custom fields.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub custom_field_option_id: runtime::Nullable<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub custom_field: Option<CustomField>,
 }
 
@@ -586,6 +698,37 @@ impl CustomFieldValue {
     pub fn custom_field(mut self, value: impl Into<CustomField>) -> Self {
         self.custom_field = Some(value.into());
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomFieldValue {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for CustomFieldValue {
+    const NAME: &'static str = "CustomFieldValue";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut value = runtime::de::Slot::new("value");
+        let mut custom_field_option_id = runtime::de::Slot::new(
+            "custom_field_option_id",
+        );
+        let mut custom_field = runtime::de::Slot::new("custom_field");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "value" => value.read(&mut map)?,
+                "custom_field_option_id" => custom_field_option_id.read(&mut map)?,
+                "custom_field" => custom_field.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            value: value.or_default(),
+            custom_field_option_id: custom_field_option_id.or_default(),
+            custom_field: custom_field.or_default(),
+        })
     }
 }
 
@@ -622,24 +765,24 @@ impl CustomFieldValueInput {
 }
 
 /// Summary of the last message exchanged with the Contact.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct LastMessage {
     /// ID of the last message.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub id: runtime::Nullable<String>,
     /// Body text of the last message.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub body: runtime::Nullable<String>,
     /// Time of the last message as a Unix epoch timestamp in seconds.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub created_at: runtime::Nullable<i64>,
 }
 
@@ -668,21 +811,50 @@ impl LastMessage {
     }
 }
 
+impl<'de> Deserialize<'de> for LastMessage {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for LastMessage {
+    const NAME: &'static str = "LastMessage";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut id = runtime::de::Slot::new("id");
+        let mut body = runtime::de::Slot::new("body");
+        let mut created_at = runtime::de::Slot::new("created_at");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "id" => id.read(&mut map)?,
+                "body" => body.read(&mut map)?,
+                "created_at" => created_at.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            id: id.or_default(),
+            body: body.or_default(),
+            created_at: created_at.or_default(),
+        })
+    }
+}
+
 /// Status block included in every response.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct ResponseStatus {
     /// Status text, e.g. OK.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// HTTP status code of the response.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub status_code: Option<i64>,
     /// Additional status description, if any.
     ///
     /// `Absent` leaves it out, `Null` sends `null`.
-    #[serde(default, skip_serializing_if = "runtime::Nullable::is_absent")]
+    #[serde(skip_serializing_if = "runtime::Nullable::is_absent")]
     pub description: runtime::Nullable<String>,
 }
 
@@ -708,6 +880,35 @@ impl ResponseStatus {
     pub fn description(mut self, value: impl Into<runtime::Nullable<String>>) -> Self {
         self.description = value.into();
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for ResponseStatus {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for ResponseStatus {
+    const NAME: &'static str = "ResponseStatus";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut text = runtime::de::Slot::new("text");
+        let mut status_code = runtime::de::Slot::new("status_code");
+        let mut description = runtime::de::Slot::new("description");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "text" => text.read(&mut map)?,
+                "status_code" => status_code.read(&mut map)?,
+                "description" => description.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            text: text.or_default(),
+            status_code: status_code.or_default(),
+            description: description.or_default(),
+        })
     }
 }
 
@@ -774,7 +975,7 @@ impl UpdateContactRequest {
 }
 
 /// Response envelope carrying the request status and the updated Contact.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(crate = "runtime::serde")]
 #[non_exhaustive]
 pub struct UpdateContactResponse {
@@ -801,6 +1002,32 @@ impl UpdateContactResponse {
     pub fn result(mut self, value: impl Into<Contact>) -> Self {
         self.result = value.into();
         self
+    }
+}
+
+impl<'de> Deserialize<'de> for UpdateContactResponse {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        runtime::de::from_map(deserializer)
+    }
+}
+
+impl<'de> runtime::de::FromMap<'de> for UpdateContactResponse {
+    const NAME: &'static str = "UpdateContactResponse";
+
+    fn from_map<A: runtime::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut status = runtime::de::Slot::new("status");
+        let mut result = runtime::de::Slot::new("result");
+        while let Some(key) = map.next_key::<runtime::de::Key>()? {
+            match key.as_str() {
+                "status" => status.read(&mut map)?,
+                "result" => result.read(&mut map)?,
+                _ => runtime::de::skip_value(&mut map)?,
+            }
+        }
+        Ok(Self {
+            status: status.required()?,
+            result: result.required()?,
+        })
     }
 }
 

@@ -40,6 +40,7 @@ const RESERVED_TYPES: &[&str] = &[
     "Nullable",
     "Serialize",
     "Deserialize",
+    "Deserializer",
     "Duration",
 ];
 

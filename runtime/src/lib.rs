@@ -15,6 +15,8 @@
 //! - Streams: [`ByteStream`] (downloads), [`EventStream`] (server-sent events), [`JsonLines`]
 //!   (NDJSON), [`Pages`] and [`Items`] (pagination), [`Upload`] (streamed uploads).
 //! - Auth: [`Secret`], [`Credential`], OAuth2 [`ClientCredentials`] and [`TokenProvider`].
+//! - Decoding: [`de::FromMap`], what generated structs implement instead of deriving
+//!   `Deserialize` (a shared visitor, a fraction of the compile time).
 //! - Encoding: every parameter `style`, bodies ([`Body`], [`MultipartPart`]); [`Validate`]
 //!   and the constraint checks; [`Nullable`] for optional nullable fields.
 //!
@@ -34,6 +36,7 @@ mod auth;
 mod body;
 mod call;
 mod client;
+pub mod de;
 mod encode;
 mod error;
 mod hooks;

@@ -12,6 +12,7 @@ mod builders;
 mod client;
 mod constrained;
 mod decode;
+mod deserialize;
 mod docs;
 mod enums;
 mod methods;
@@ -296,15 +297,29 @@ fn prelude(cx: &Context<'_>) -> Result<TokenStream, String> {
 
 /// The serde traits some type derives or implements, imported once.
 fn serde_imports(cx: &Context<'_>) -> TokenStream {
-    let (mut serialize, mut deserialize) = (false, false);
+    use crate::ir::TypeKind;
+    let (mut serialize, mut deserialize, mut from_map) = (false, false, false);
     for (index, def) in cx.api.types.iter().enumerate() {
-        use crate::ir::TypeKind;
         if matches!(def.kind, TypeKind::Alias(_) | TypeKind::External(_)) {
             continue;
         }
         let traits = SerdeTraits::of(cx, TypeId(index));
         serialize |= traits.serialize;
         deserialize |= traits.deserialize;
+        if let TypeKind::Struct(s) = &def.kind {
+            from_map |= deserialize::uses_from_map(cx, TypeId(index), def, s);
+        }
+    }
+    if from_map {
+        return if serialize {
+            quote!(
+                use runtime::serde::{Deserialize, Deserializer, Serialize};
+            )
+        } else {
+            quote!(
+                use runtime::serde::{Deserialize, Deserializer};
+            )
+        };
     }
     match (serialize, deserialize) {
         (true, true) => quote!(

@@ -104,7 +104,12 @@ fn emit_struct(
     s: &Struct,
     gate: &TokenStream,
 ) -> TokenStream {
-    let serde = SerdeTraits::of(cx, id);
+    let from_map = super::deserialize::uses_from_map(cx, id, def, s);
+    // What the derive does; `FromMap` does the rest.
+    let serde = SerdeTraits {
+        deserialize: SerdeTraits::of(cx, id).deserialize && !from_map,
+        ..SerdeTraits::of(cx, id)
+    };
     let name = type_ident(&def.name);
     let doc = doc_attrs([def.doc.as_deref()]);
     let fields = s
@@ -135,6 +140,7 @@ fn emit_struct(
     let any_deprecated = s.fields.iter().any(|f| f.deprecated.is_some());
     let allow_deprecated = any_deprecated.then(|| quote!(#[allow(deprecated)]));
     let constructor = constructor(cx, def, s, defaultable);
+    let deserialize = from_map.then(|| super::deserialize::emit_from_map(cx, id, def, s, gate));
     // `non_exhaustive`: a field the spec adds later breaks no struct literal
     // (there are none outside this crate); values are made with `new` and
     // the setters.
@@ -156,6 +162,8 @@ fn emit_struct(
         impl #name {
             #constructor
         }
+
+        #deserialize
     }
 }
 
@@ -171,7 +179,7 @@ fn struct_field(
     let mut serde_args = Vec::new();
     if field.flatten {
         serde_args.push(quote!(flatten));
-    } else if field.rust_name != field.wire_name {
+    } else if field.rust_name != field.wire_name && serde.any() {
         // Raw identifiers (`r#type`) keep their name on the wire: only a
         // real difference needs a rename.
         let wire = &field.wire_name;
@@ -184,13 +192,8 @@ fn struct_field(
     // `default` matters to decoding, `skip_serializing_if` to encoding:
     // each only where the type derives that direction.
     if optional && serde.deserialize {
-        match field
-            .default
-            .as_ref()
-            .filter(|_| fills_default(cx, id, field))
-            .and_then(|v| default_function(cx, def, field, v))
-        {
-            Some((fn_name, _)) => {
+        match default_function_name(cx, id, def, field) {
+            Some(fn_name) => {
                 let path = format!("defaults::{fn_name}");
                 serde_args.push(quote!(default = #path));
             }
@@ -222,6 +225,31 @@ fn struct_field(
         #serde_attr
         pub #field_name: #ty,
     }
+}
+
+/// The function of `defaults` that fills the field when it is absent.
+fn default_function_name(
+    cx: &Context<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    field: &Field,
+) -> Option<String> {
+    let value = field
+        .default
+        .as_ref()
+        .filter(|_| fills_default(cx, id, field))?;
+    default_function(cx, def, field, value).map(|(name, _)| name)
+}
+
+/// `defaults::name`, the path of [`default_function_name`].
+pub(super) fn default_path(
+    cx: &Context<'_>,
+    id: TypeId,
+    def: &TypeDef,
+    field: &Field,
+) -> Option<TokenStream> {
+    let name = format_ident!("{}", default_function_name(cx, id, def, field)?);
+    Some(quote!(defaults::#name))
 }
 
 /// The arity past which clippy's `too_many_arguments` fires.

@@ -10,6 +10,7 @@ pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("body.rs", include_str!("../../../runtime/src/body.rs")),
     ("call.rs", include_str!("../../../runtime/src/call.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
+    ("de.rs", include_str!("../../../runtime/src/de.rs")),
     ("encode.rs", include_str!("../../../runtime/src/encode.rs")),
     ("error.rs", include_str!("../../../runtime/src/error.rs")),
     ("hooks.rs", include_str!("../../../runtime/src/hooks.rs")),
