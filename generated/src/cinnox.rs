@@ -441,10 +441,10 @@ impl<'de> runtime::de::FromMap<'de> for ErrorResult {
         let mut message = runtime::de::Slot::new("message");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "code" => code.read(&mut map)?,
-                "message" => message.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "code" => code.read(&mut map),
+                "message" => message.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             code: code.or_else(defaults::error_result_code),
@@ -714,9 +714,9 @@ impl<'de> runtime::de::FromMap<'de> for ExternalContactId {
         let mut id = runtime::de::Slot::new("id");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "id" => id.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "id" => id.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self { id: id.or_default() })
     }
@@ -1138,11 +1138,11 @@ impl<'de> runtime::de::FromMap<'de> for ExternalContactResult {
         let mut cid = runtime::de::Slot::new("cid");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "code" => code.read(&mut map)?,
-                "result" => result.read(&mut map)?,
-                "cid" => cid.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "code" => code.read(&mut map),
+                "result" => result.read(&mut map),
+                "cid" => cid.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             code: code.or_default(),

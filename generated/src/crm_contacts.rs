@@ -691,42 +691,40 @@ impl<'de> runtime::de::FromMap<'de> for Contact {
         let mut custom_attributes = runtime::de::Slot::new("custom_attributes");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "id" => id.read(&mut map)?,
-                "first_name" => first_name.read(&mut map)?,
-                "last_name" => last_name.read(&mut map)?,
-                "second_last_name" => second_last_name.read(&mut map)?,
-                "email" => email.read(&mut map)?,
-                "phone" => phone.read(&mut map)?,
-                "company_name" => company_name.read(&mut map)?,
-                "additional_phones" => additional_phones.read(&mut map)?,
-                "additional_emails" => additional_emails.read(&mut map)?,
-                "priority" => priority.read(&mut map)?,
-                "source" => source.read(&mut map)?,
-                "country_code" => country_code.read(&mut map)?,
-                "language" => language.read(&mut map)?,
+                "id" => id.read(&mut map),
+                "first_name" => first_name.read(&mut map),
+                "last_name" => last_name.read(&mut map),
+                "second_last_name" => second_last_name.read(&mut map),
+                "email" => email.read(&mut map),
+                "phone" => phone.read(&mut map),
+                "company_name" => company_name.read(&mut map),
+                "additional_phones" => additional_phones.read(&mut map),
+                "additional_emails" => additional_emails.read(&mut map),
+                "priority" => priority.read(&mut map),
+                "source" => source.read(&mut map),
+                "country_code" => country_code.read(&mut map),
+                "language" => language.read(&mut map),
                 "whatsapp_transactional_opt_in" => {
-                    whatsapp_transactional_opt_in.read(&mut map)?
+                    whatsapp_transactional_opt_in.read(&mut map)
                 }
-                "email_transactional_opt_in" => {
-                    email_transactional_opt_in.read(&mut map)?
-                }
-                "whatsapp_marketing_opt_in" => whatsapp_marketing_opt_in.read(&mut map)?,
-                "email_marketing_opt_in" => email_marketing_opt_in.read(&mut map)?,
-                "external_reference_id" => external_reference_id.read(&mut map)?,
-                "external_reference_url" => external_reference_url.read(&mut map)?,
-                "ignored" => ignored.read(&mut map)?,
-                "is_client" => is_client.read(&mut map)?,
-                "last_close_won_reason" => last_close_won_reason.read(&mut map)?,
-                "last_close_lost_reason" => last_close_lost_reason.read(&mut map)?,
-                "skills" => skills.read(&mut map)?,
-                "created_at" => created_at.read(&mut map)?,
-                "updated_at" => updated_at.read(&mut map)?,
-                "title" => title.read(&mut map)?,
-                "closed_won_reason" => closed_won_reason.read(&mut map)?,
-                "closed_lost_reason" => closed_lost_reason.read(&mut map)?,
-                "custom_attributes" => custom_attributes.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "email_transactional_opt_in" => email_transactional_opt_in.read(&mut map),
+                "whatsapp_marketing_opt_in" => whatsapp_marketing_opt_in.read(&mut map),
+                "email_marketing_opt_in" => email_marketing_opt_in.read(&mut map),
+                "external_reference_id" => external_reference_id.read(&mut map),
+                "external_reference_url" => external_reference_url.read(&mut map),
+                "ignored" => ignored.read(&mut map),
+                "is_client" => is_client.read(&mut map),
+                "last_close_won_reason" => last_close_won_reason.read(&mut map),
+                "last_close_lost_reason" => last_close_lost_reason.read(&mut map),
+                "skills" => skills.read(&mut map),
+                "created_at" => created_at.read(&mut map),
+                "updated_at" => updated_at.read(&mut map),
+                "title" => title.read(&mut map),
+                "closed_won_reason" => closed_won_reason.read(&mut map),
+                "closed_lost_reason" => closed_lost_reason.read(&mut map),
+                "custom_attributes" => custom_attributes.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             id: id.or_default(),

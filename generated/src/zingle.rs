@@ -494,26 +494,26 @@ impl<'de> runtime::de::FromMap<'de> for Contact {
         let mut labels = runtime::de::Slot::new("labels");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "id" => id.read(&mut map)?,
-                "notes" => notes.read(&mut map)?,
-                "service_id" => service_id.read(&mut map)?,
-                "assigned_to_team_id" => assigned_to_team_id.read(&mut map)?,
-                "assigned_to_user_id" => assigned_to_user_id.read(&mut map)?,
-                "is_messageable" => is_messageable.read(&mut map)?,
-                "is_confirmed" => is_confirmed.read(&mut map)?,
-                "is_starred" => is_starred.read(&mut map)?,
-                "is_closed" => is_closed.read(&mut map)?,
-                "avatar_uri" => avatar_uri.read(&mut map)?,
-                "optin_status" => optin_status.read(&mut map)?,
-                "created_at" => created_at.read(&mut map)?,
-                "updated_at" => updated_at.read(&mut map)?,
-                "locked_by_source" => locked_by_source.read(&mut map)?,
-                "last_message" => last_message.read(&mut map)?,
-                "channels" => channels.read(&mut map)?,
-                "custom_field_values" => custom_field_values.read(&mut map)?,
-                "labels" => labels.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "id" => id.read(&mut map),
+                "notes" => notes.read(&mut map),
+                "service_id" => service_id.read(&mut map),
+                "assigned_to_team_id" => assigned_to_team_id.read(&mut map),
+                "assigned_to_user_id" => assigned_to_user_id.read(&mut map),
+                "is_messageable" => is_messageable.read(&mut map),
+                "is_confirmed" => is_confirmed.read(&mut map),
+                "is_starred" => is_starred.read(&mut map),
+                "is_closed" => is_closed.read(&mut map),
+                "avatar_uri" => avatar_uri.read(&mut map),
+                "optin_status" => optin_status.read(&mut map),
+                "created_at" => created_at.read(&mut map),
+                "updated_at" => updated_at.read(&mut map),
+                "locked_by_source" => locked_by_source.read(&mut map),
+                "last_message" => last_message.read(&mut map),
+                "channels" => channels.read(&mut map),
+                "custom_field_values" => custom_field_values.read(&mut map),
+                "labels" => labels.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             id: id.or_default(),
@@ -630,14 +630,14 @@ impl<'de> runtime::de::FromMap<'de> for CustomField {
         let mut options = runtime::de::Slot::new("options");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "id" => id.read(&mut map)?,
-                "display_name" => display_name.read(&mut map)?,
-                "code" => code.read(&mut map)?,
-                "replacement_variable" => replacement_variable.read(&mut map)?,
-                "is_global" => is_global.read(&mut map)?,
-                "options" => options.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "id" => id.read(&mut map),
+                "display_name" => display_name.read(&mut map),
+                "code" => code.read(&mut map),
+                "replacement_variable" => replacement_variable.read(&mut map),
+                "is_global" => is_global.read(&mut map),
+                "options" => options.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             id: id.or_default(),
@@ -718,11 +718,11 @@ impl<'de> runtime::de::FromMap<'de> for CustomFieldValue {
         let mut custom_field = runtime::de::Slot::new("custom_field");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "value" => value.read(&mut map)?,
-                "custom_field_option_id" => custom_field_option_id.read(&mut map)?,
-                "custom_field" => custom_field.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "value" => value.read(&mut map),
+                "custom_field_option_id" => custom_field_option_id.read(&mut map),
+                "custom_field" => custom_field.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             value: value.or_default(),
@@ -826,11 +826,11 @@ impl<'de> runtime::de::FromMap<'de> for LastMessage {
         let mut created_at = runtime::de::Slot::new("created_at");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "id" => id.read(&mut map)?,
-                "body" => body.read(&mut map)?,
-                "created_at" => created_at.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "id" => id.read(&mut map),
+                "body" => body.read(&mut map),
+                "created_at" => created_at.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             id: id.or_default(),
@@ -898,11 +898,11 @@ impl<'de> runtime::de::FromMap<'de> for ResponseStatus {
         let mut description = runtime::de::Slot::new("description");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "text" => text.read(&mut map)?,
-                "status_code" => status_code.read(&mut map)?,
-                "description" => description.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "text" => text.read(&mut map),
+                "status_code" => status_code.read(&mut map),
+                "description" => description.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             text: text.or_default(),
@@ -1019,10 +1019,10 @@ impl<'de> runtime::de::FromMap<'de> for UpdateContactResponse {
         let mut result = runtime::de::Slot::new("result");
         while let Some(key) = map.next_key::<runtime::de::Key>()? {
             match key.as_str() {
-                "status" => status.read(&mut map)?,
-                "result" => result.read(&mut map)?,
-                _ => runtime::de::skip_value(&mut map)?,
-            }
+                "status" => status.read(&mut map),
+                "result" => result.read(&mut map),
+                _ => runtime::de::skip_value(&mut map),
+            }?;
         }
         Ok(Self {
             status: status.required()?,
