@@ -80,6 +80,12 @@ fn received_structs_decode_as_serde_derive_would() {
     let reader: Reader =
         serde_json::from_str(r#"{"map": 1, "key": "k", "other": [1, 2]}"#).unwrap();
     assert_eq!(reader.deserializer, None);
+    // A deprecated field decodes (and decoding it does not warn: clippy -D warnings).
+    #[allow(deprecated)]
+    let old = serde_json::from_value::<Reader>(json!({"map": 1, "key": "k", "old": "o"}))
+        .unwrap()
+        .old;
+    assert_eq!(old.as_deref(), Some("o"));
     let error = serde_json::from_str::<Reader>(r#"{"map": 1}"#).unwrap_err();
     assert!(error.to_string().contains("missing field `key`"), "{error}");
     let error =
