@@ -7,8 +7,8 @@
 //! keys) and gets [`serde::Deserialize`] through [`from_map`]; the visitors are here, once.
 //! What it accepts is what the derive accepts from a self-describing format: a map, unknown
 //! keys ignored, a repeated key an error, a missing `Option` field `None`, any other missing
-//! required field an error (see [`Slot`]). Unlike the derive, it does not read a struct from a sequence
-//! (JSON APIs never send one so).
+//! required field an error (see [`Slot`]). Unlike the derive, it does not read a struct from
+//! a sequence (JSON APIs never send one so).
 
 use std::borrow::Cow;
 use std::fmt;
@@ -88,7 +88,8 @@ impl<'de> Visitor<'de> for KeyVisitor {
         Ok(Key(Cow::Owned(key)))
     }
 
-    // Not UTF-8: no field has that name, so it is skipped like any unknown key.
+    // Read as text; bytes that are not UTF-8 name no field, so they are skipped like any
+    // unknown key.
     fn visit_bytes<E: de::Error>(self, key: &[u8]) -> Result<Key<'de>, E> {
         Ok(Key(String::from_utf8_lossy(key).into_owned().into()))
     }

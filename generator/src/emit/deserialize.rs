@@ -16,12 +16,12 @@ use crate::names::NameScope;
 
 /// Whether the struct decodes through `FromMap` rather than the derive.
 pub(super) fn uses_from_map(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Struct) -> bool {
-    let customized = cx.options.derives.iter().any(|(s, _)| s.matches(&def.name))
-        || cx
-            .options
+    let options = &cx.options;
+    let customized = options.derives.iter().any(|(on, _)| on.matches(&def.name))
+        || options
             .attributes
             .iter()
-            .any(|(s, _)| s.matches(&def.name));
+            .any(|(on, _)| on.matches(&def.name));
     SerdeTraits::of(cx, id).deserialize
         && s.additional.is_none()
         && !s.fields.iter().any(|f| f.flatten)

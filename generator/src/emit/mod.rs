@@ -310,28 +310,25 @@ fn serde_imports(cx: &Context<'_>) -> TokenStream {
             from_map |= deserialize::uses_from_map(cx, TypeId(index), def, s);
         }
     }
-    if from_map {
-        return if serialize {
-            quote!(
-                use runtime::serde::{Deserialize, Deserializer, Serialize};
-            )
-        } else {
-            quote!(
-                use runtime::serde::{Deserialize, Deserializer};
-            )
-        };
-    }
-    match (serialize, deserialize) {
-        (true, true) => quote!(
-            use runtime::serde::{Deserialize, Serialize};
+    // `Deserializer` names the parameter of the `Deserialize` impls that
+    // `FromMap` structs get.
+    let names: Vec<Ident> = [
+        ("Deserialize", deserialize),
+        ("Deserializer", from_map),
+        ("Serialize", serialize),
+    ]
+    .into_iter()
+    .filter(|(_, used)| *used)
+    .map(|(name, _)| format_ident!("{name}"))
+    .collect();
+    match names.as_slice() {
+        [] => TokenStream::new(),
+        [name] => quote!(
+            use runtime::serde::#name;
         ),
-        (true, false) => quote!(
-            use runtime::serde::Serialize;
+        names => quote!(
+            use runtime::serde::{#(#names),*};
         ),
-        (false, true) => quote!(
-            use runtime::serde::Deserialize;
-        ),
-        (false, false) => TokenStream::new(),
     }
 }
 
