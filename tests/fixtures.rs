@@ -226,10 +226,22 @@ fn formats_and_maps() {
 
     let extras: WithExtras = serde_json::from_value(json!({"known": "k", "other": "o"})).unwrap();
     assert_eq!(extras.additional_properties["other"], "o");
+    assert!(!extras.additional_properties.contains_key("known"));
+    // An additional property must have the type the schema gives them.
+    let error = serde_json::from_str::<WithExtras>(r#"{"known": "k", "other": 5}"#).unwrap_err();
+    assert!(error.to_string().contains("invalid type"), "{error}");
     assert_eq!(
         serde_json::to_value(&extras).unwrap(),
         json!({"known": "k", "other": "o"})
     );
+    let crowded: containers_formats::Crowded = serde_json::from_value(
+        json!({"additional_properties": "a", "map": 1, "key": "k", "x": 2, "y": 3}),
+    )
+    .unwrap();
+    assert_eq!(crowded.additional_properties_2.as_deref(), Some("a"));
+    assert_eq!((crowded.map, crowded.key.as_deref()), (Some(1), Some("k")));
+    assert_eq!(crowded.additional_properties.len(), 2);
+    assert_eq!(crowded.additional_properties["y"], 3);
     // additionalProperties: false still ignores unknown keys, so that a
     // server adding a field does not break decoding.
     let closed: Closed = serde_json::from_value(json!({"known": "k", "new": 1})).unwrap();

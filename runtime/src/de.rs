@@ -11,6 +11,7 @@
 //! a sequence (JSON APIs never send one so).
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -149,6 +150,17 @@ impl<T> Slot<T> {
     pub fn or_else(self, default: impl FnOnce() -> T) -> T {
         self.value.unwrap_or_else(default)
     }
+}
+
+/// Reads the value of a key no field takes into the type's additional properties (a later
+/// value of the same key replaces an earlier one, as with serde's `flatten`).
+pub fn insert_value<'de, A: MapAccess<'de>, V: de::Deserialize<'de>>(
+    map: &mut A,
+    additional: &mut BTreeMap<String, V>,
+    key: Key<'de>,
+) -> Result<(), A::Error> {
+    additional.insert(key.0.into_owned(), map.next_value()?);
+    Ok(())
 }
 
 /// Reads and drops the value of a key the type does not know.

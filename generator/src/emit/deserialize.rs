@@ -2,9 +2,9 @@
 //! over the keys instead of serde's derive, whose field enum and visitors
 //! are about 150 lines of generic code per type that rustc checks whether
 //! or not a program decodes the type (40 % of a large API's compile time).
-//! Structs the derive still serves: those with flattened fields or
-//! additional properties, and those the user adds derives or attributes to
-//! (which may read serde's attributes).
+//! Additional properties take the keys no field does. Structs the derive
+//! still serves: those with flattened fields, and those the user adds
+//! derives or attributes to (which may read serde's attributes).
 
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -22,10 +22,7 @@ pub(super) fn uses_from_map(cx: &Context<'_>, id: TypeId, def: &TypeDef, s: &Str
             .attributes
             .iter()
             .any(|(on, _)| on.matches(&def.name));
-    SerdeTraits::of(cx, id).deserialize
-        && s.additional.is_none()
-        && !s.fields.iter().any(|f| f.flatten)
-        && !customized
+    SerdeTraits::of(cx, id).deserialize && !s.fields.iter().any(|f| f.flatten) && !customized
 }
 
 /// The `Deserialize` and `FromMap` impls of a struct.
@@ -45,6 +42,25 @@ pub(super) fn emit_from_map(
     }
     let map = ident(&locals.claim("map"));
     let key = ident(&locals.claim("key"));
+    // Keys no field takes: skipped, or kept in the additional properties.
+    let (additional, other_key, additional_value) = match &s.additional {
+        None => (None, quote!(runtime::de::skip_value(&mut #map)), None),
+        Some(_) => {
+            let name = locals.claim("additional_properties");
+            let local = ident(&name);
+            // Field init shorthand where it can (clippy's `redundant_field_names`).
+            let value = if name == "additional_properties" {
+                quote!(#local,)
+            } else {
+                quote!(additional_properties: #local,)
+            };
+            (
+                Some(quote!(let mut #local = std::collections::BTreeMap::new();)),
+                quote!(runtime::de::insert_value(&mut #map, &mut #local, #key)),
+                Some(value),
+            )
+        }
+    };
     let slots: Vec<_> = s.fields.iter().map(|f| ident(&f.rust_name)).collect();
     let wires: Vec<&str> = s.fields.iter().map(|f| f.wire_name.as_str()).collect();
     let values = s.fields.iter().zip(&slots).map(|(field, slot)| {
@@ -59,7 +75,7 @@ pub(super) fn emit_from_map(
         };
         quote!(#slot: #value,)
     });
-    let read = if s.fields.is_empty() {
+    let read = if s.fields.is_empty() && s.additional.is_none() {
         quote! {
             while #map.next_key::<runtime::serde::de::IgnoredAny>()?.is_some() {
                 runtime::de::skip_value(&mut #map)?;
@@ -68,13 +84,14 @@ pub(super) fn emit_from_map(
     } else {
         quote! {
             #(let mut #slots = runtime::de::Slot::new(#wires);)*
+            #additional
             while let Some(#key) = #map.next_key::<runtime::de::Key>()? {
                 // One `?` for all arms: each is a branch rustc type-checks
                 // and borrow-checks (a sixth of the crate's time with one
                 // per arm).
                 match #key.as_str() {
                     #(#wires => #slots.read(&mut #map),)*
-                    _ => runtime::de::skip_value(&mut #map),
+                    _ => #other_key,
                 }?;
             }
         }
@@ -99,7 +116,7 @@ pub(super) fn emit_from_map(
 
             fn from_map<A: runtime::de::MapAccess<'de>>(mut #map: A) -> Result<Self, A::Error> {
                 #read
-                Ok(Self { #(#values)* })
+                Ok(Self { #(#values)* #additional_value })
             }
         }
     }

@@ -118,9 +118,10 @@ fn emit_struct(
         .map(|field| struct_field(cx, id, def, field, serde));
     let additional = s.additional.as_ref().map(|value| {
         let value = rust_type(cx.api, value);
+        let flatten = serde.any().then(|| quote!(#[serde(flatten)]));
         quote! {
             /// Properties not listed in the schema.
-            #[serde(flatten)]
+            #flatten
             pub additional_properties: std::collections::BTreeMap<String, #value>,
         }
     });
