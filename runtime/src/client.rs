@@ -46,7 +46,12 @@ pub fn default_http_client() -> Result<reqwest::Client, reqwest::Error> {
     {
         // With `rustls-no-provider`, reqwest needs a process-wide provider; `ring` builds
         // without a C toolchain. An error means another one is installed already: fine.
-        let _ = rustls::crypto::ring::default_provider().install_default();
+        // rustls 0.23.48 deprecates ring's provider because it has no post-quantum key
+        // exchange; that is the trade of this feature (`rustls-aws-lc` has one), and ring
+        // offers no other way to make its provider.
+        #[allow(deprecated)]
+        let provider = rustls::crypto::ring::default_provider();
+        let _ = provider.install_default();
     }
     reqwest::Client::builder()
         .connect_timeout(DEFAULT_CONNECT_TIMEOUT)
