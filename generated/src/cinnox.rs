@@ -222,11 +222,7 @@ impl<'a> builder::CreateExternalContact<'a> {
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, ExternalContactResult, ApiError> {
-        runtime::ResponseCall::new(
-            &self.client.core,
-            self.request(),
-            decode_create_external_contact,
-        )
+        self.send().with_response()
     }
 
     #[inline]
@@ -317,11 +313,7 @@ impl<'a> builder::UpdateExternalContact<'a> {
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, ExternalContactResult, ApiError> {
-        runtime::ResponseCall::new(
-            &self.client.core,
-            self.request(),
-            decode_update_external_contact,
-        )
+        self.send().with_response()
     }
 
     #[inline]

@@ -209,11 +209,7 @@ impl<'a> builder::UpdateContactByExternalId<'a> {
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, RecordUpdateResult, UpdateContactByExternalIdError> {
-        runtime::ResponseCall::new(
-            &self.client.core,
-            self.request(),
-            decode_update_contact_by_external_id,
-        )
+        self.send().with_response()
     }
 
     #[inline]

@@ -174,11 +174,7 @@ impl<'a> builder::UpdateContact<'a> {
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, Contact, UpdateContactError> {
-        runtime::ResponseCall::new(
-            &self.client.core,
-            self.request(),
-            decode_update_contact,
-        )
+        self.send().with_response()
     }
 
     #[inline]

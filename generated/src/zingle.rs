@@ -195,11 +195,7 @@ impl<'a> builder::UpdateContact<'a> {
     pub fn send_with_response(
         self,
     ) -> runtime::ResponseCall<'a, UpdateContactResponse, std::convert::Infallible> {
-        runtime::ResponseCall::new(
-            &self.client.core,
-            self.request(),
-            decode_update_contact,
-        )
+        self.send().with_response()
     }
 
     #[inline]

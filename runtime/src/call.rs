@@ -82,6 +82,12 @@ impl<'a, T, E> Call<'a, T, E> {
     ) -> Self {
         Call(Pending::new(core, request, BodyMode::Streamed, decode))
     }
+
+    /// The same call, resolving to the typed body with the response's status and headers
+    /// (what a request builder's `send_with_response()` gives).
+    pub fn with_response(self) -> ResponseCall<'a, T, E> {
+        ResponseCall(self.0)
+    }
 }
 
 impl<'a, T, E> ResponseCall<'a, T, E> {

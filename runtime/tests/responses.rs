@@ -77,6 +77,14 @@ async fn a_json_body_is_decoded_through_call_and_response_call() {
     let (head, pet) = value.into_parts();
     assert_eq!(head.status, StatusCode::OK);
     assert_eq!(pet.name, "Rex");
+
+    // `send_with_response()` of a builder: the `Call` of `send()`, turned before it is polled.
+    let value = Call::new(&core, Ok(get("/pet")), decode_pet)
+        .with_response()
+        .await
+        .unwrap();
+    assert_eq!(value.headers()["x-request-id"], "r-1");
+    assert_eq!(value.into_inner(), Pet { name: "Rex".into() });
 }
 
 #[tokio::test]

@@ -172,6 +172,7 @@ fn builder_type(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
         " A [`Client::{}`] call ({route}): {first}`.await` it (or call [`Self::send`] or [`Self::send_with_response`]).",
         op.rust_name
     );
+    let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
         #gate
@@ -255,7 +256,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             /// headers.
             #[inline]
             pub fn send_with_response(self) -> runtime::ResponseCall<'a, #success, #error> {
-                runtime::ResponseCall::#call(&self.client.core, self.request(), #decoder)
+                self.send().with_response()
             }
 
             #send_stream
@@ -355,6 +356,7 @@ fn operation_static_item(cx: &Context<'_>, op: &Operation) -> TokenStream {
         None => quote!(None),
     };
     let doc = format!(" The `{id}` operation.");
+    let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
         static #ident: runtime::Operation = runtime::Operation {

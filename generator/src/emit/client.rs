@@ -44,6 +44,8 @@ pub fn emit_client(cx: &Context<'_>) -> TokenStream {
         .idempotency_header
         .as_deref()
         .unwrap_or("Idempotency-Key");
+    let title = super::docs::doc_literal(&title);
+    let idempotency_doc = super::docs::doc_literal(&idempotency_doc);
     quote! {
         #[doc = #title]
         #description
@@ -174,6 +176,7 @@ fn constructors(cx: &Context<'_>) -> TokenStream {
             }
         }
     });
+    let url_doc = super::docs::doc_literal(&url_doc);
     quote! {
         #[doc = #url_doc]
         pub const DEFAULT_BASE_URL: &'static str = #url;
@@ -223,6 +226,7 @@ fn scheme_static(scheme: &SecurityScheme) -> TokenStream {
         }
     };
     let doc = format!(" The `{name}` security scheme.");
+    let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
         static #ident: runtime::SecurityScheme = runtime::SecurityScheme { name: #name, kind: #kind };
@@ -265,6 +269,7 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
         ),
     };
     let summary = format!(" Sets the `{name}` credential: {what}.");
+    let summary = super::docs::doc_literal(&summary);
     let mut out = quote! {
         #[doc = #summary]
         #scheme_doc
@@ -281,6 +286,7 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
         let doc = format!(
             " Sets the `{name}` credential: bearer tokens from `provider`, which is asked for a new one when the API answers 401 (once per call)."
         );
+        let doc = super::docs::doc_literal(&doc);
         out.extend(quote! {
             #[doc = #doc]
             pub fn #tokens(mut self, provider: impl runtime::TokenProvider) -> Self {
@@ -304,6 +310,7 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
         let scopes = scopes
             .iter()
             .map(|scope| super::docs::string_literal(scope));
+        let doc = super::docs::doc_literal(&doc);
         out.extend(quote! {
             #[doc = #doc]
             pub fn #setter(self, client_id: impl Into<String>, client_secret: impl Into<runtime::Secret>) -> Self {

@@ -36,7 +36,7 @@ pub fn doc_attrs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> TokenS
         } else {
             format!(" {line}")
         };
-        let text = string_literal(&text);
+        let text = doc_literal(&text);
         out.extend(quote!(#[doc = #text]));
     }
     out
@@ -50,6 +50,7 @@ pub fn own_line(text: &str) -> TokenStream {
     } else {
         format!(" {text}")
     };
+    let text = doc_literal(&text);
     quote!(#[doc = #text])
 }
 
@@ -57,6 +58,13 @@ pub fn own_line(text: &str) -> TokenStream {
 /// that no Rust source should carry: bidirectional controls (which can make
 /// text read differently than it compiles), and control characters but tab.
 pub fn clean_text(text: &str) -> String {
+    // Most prose is printable ASCII and lines: nothing to do.
+    if text
+        .bytes()
+        .all(|b| b == b'\n' || (b' '..=b'~').contains(&b))
+    {
+        return text.to_string();
+    }
     let text = text.replace("\r\n", "\n").replace('\r', "\n");
     text.chars()
         .filter(|&c| c == '\n' || c == '\t' || !(c.is_control() || is_bidi_control(c)))
@@ -319,6 +327,35 @@ fn escape_brackets(line: &str) -> String {
     out
 }
 
+/// The literal of a `#[doc]` attribute: a raw string (`r"..."`, with as
+/// many `#` as the text needs), whose value is the text as it stands.
+/// `syn` reads a raw string by slicing it, where a cooked one is unescaped
+/// character by character, once when parsed and again when `prettyplease`
+/// prints it as a `///` line; documentation is a tenth of the output.
+/// Text a raw string cannot hold (a carriage return, or another control
+/// character but tab) gets an escaped literal.
+pub fn doc_literal(text: &str) -> Literal {
+    if text.chars().all(|c| c == '\t' || !c.is_control()) {
+        let hashes = "#".repeat(raw_hashes_needed(text));
+        if let Ok(literal) = format!("r{hashes}\"{text}\"{hashes}").parse::<Literal>() {
+            return literal;
+        }
+    }
+    Literal::string(text)
+}
+
+/// How many `#` a raw string around `text` needs: one more than the
+/// longest run of them after a `"` in the text (none without a `"`).
+fn raw_hashes_needed(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let mut needed = 0;
+    for (i, _) in text.match_indices('"') {
+        let run = bytes[i + 1..].iter().take_while(|&&b| b == b'#').count();
+        needed = needed.max(run + 1);
+    }
+    needed
+}
+
 /// A string literal token, as `Literal::string` makes it. Text that needs
 /// no escape (printable ASCII but `"` and `\`, as most prose is) is
 /// lexed as it stands, several times faster than escaping it character by
@@ -343,6 +380,28 @@ mod tests {
         let mut out = Vec::new();
         markdown_lines(&clean_text(text), &mut out);
         out
+    }
+
+    #[test]
+    fn doc_literals_hold_the_text_as_it_stands() {
+        for text in [
+            "",
+            " plain prose, with `code` and {braces} and 'quotes'",
+            "a \"quote\" and a \\ backslash",
+            "ends in a quote\"",
+            "\"# and \"### and \"#",
+            "r#\"raw\"# inside",
+            "##\"",
+            "tab\tand unicode \u{2013} dash and \u{301} combining",
+            "cr\r and nul \0 and del \u{7f}",
+            "newline\n",
+        ] {
+            let literal = doc_literal(text);
+            let parsed: syn::LitStr = syn::parse2(quote!(#literal)).expect("a string literal");
+            assert_eq!(parsed.value(), text, "{literal}");
+            let raw = !text.chars().any(|c| c != '\t' && c.is_control());
+            assert_eq!(literal.to_string().starts_with('r'), raw, "{literal}");
+        }
     }
 
     #[test]
@@ -400,6 +459,8 @@ mod tests {
     fn characters_that_break_compilation_are_removed() {
         let text = clean_text("a\rb\u{202e}c\u{2066}d\0e\r\nf");
         assert_eq!(text, "a\nbcde\nf");
+        assert_eq!(clean_text("plain ~ prose\nlines"), "plain ~ prose\nlines");
+        assert_eq!(clean_text("a\tb \u{7f}c \u{e9}"), "a b c \u{e9}");
     }
 
     #[test]

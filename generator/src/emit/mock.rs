@@ -66,6 +66,7 @@ fn mock_function(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         op.method.as_str(),
         op.route
     );
+    let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
         #gate

@@ -316,6 +316,7 @@ fn constructor(cx: &Context<'_>, def: &TypeDef, s: &Struct, defaultable: bool) -
     // order the schema lists them.
     let allow_arity =
         (args.len() > CLIPPY_MAX_ARGUMENTS).then(|| quote!(#[allow(clippy::too_many_arguments)]));
+    let new_doc = super::docs::doc_literal(&new_doc);
     quote! {
         #[doc = #new_doc]
         #allow_arity
@@ -370,6 +371,7 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
     // A field that can only be present (`()`, a `null` schema) is set
     // without an argument.
     if field.ty == TypeRef::Unit && field.presence == Presence::Optional {
+        let doc = super::docs::doc_literal(&doc);
         return quote! {
             #[doc = #doc]
             #deprecated
@@ -379,6 +381,7 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
             }
         };
     }
+    let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
         #deprecated

@@ -79,6 +79,7 @@ fn response_enum<'r>(
 ) -> TokenStream {
     let name = type_ident(name);
     let variants = responses.map(|r| response_variant(cx, r));
+    let doc = super::docs::doc_literal(doc);
     quote! {
         #[doc = #doc]
         #gate

@@ -55,6 +55,7 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
     let pages_doc = format!(
         " The pages of the list, each fetched when the stream reaches it (pagination found by: {how}). An error ends the stream after it is yielded."
     );
+    let pages_doc = super::docs::doc_literal(&pages_doc);
     let methods = quote! {
         #[doc = #pages_doc]
         #[inline]

@@ -105,6 +105,7 @@ pub fn emit_union(
     let unknown_doc = format!(" A `{tag}` value this client does not know; kept as sent.");
     let mut derives = vec![quote!(Clone), quote!(Debug), quote!(PartialEq)];
     derives.extend(extra);
+    let unknown_doc = super::docs::doc_literal(&unknown_doc);
     quote! {
         #doc
         #gate

@@ -157,6 +157,7 @@ fn lib_rs(package: &str, modules: &[(String, String)], vendored: bool) -> Result
             let doc = format!(" {}", crate::emit::clean_doc(title));
             // prettyplease, not rustfmt, lays the module out; tell
             // `cargo fmt` to leave it as generated.
+            let doc = crate::emit::doc_literal(&doc);
             quote! {
                 #[doc = #doc]
                 #[rustfmt::skip]
