@@ -1069,6 +1069,11 @@ fn hostile_spec_text_stays_text() {
         assert!(!text.starts_with("<pre"), "raw <pre>: {line}");
     }
     assert!(!open, "an unclosed code block");
+    // Documentation is written as raw strings: text that would end one is
+    // still documentation, word for word.
+    assert!(source.contains(
+        r###"/// Text that would close a raw string: "# and "## and r#"x"#, a backslash \n, and a quote at the end""###
+    ));
     assert!(!source.contains('\r'), "a bare CR");
     assert!(
         !source.contains('\u{202e}') && !source.contains('\u{2066}'),

@@ -333,10 +333,13 @@ fn escape_brackets(line: &str) -> String {
 /// character by character, once when parsed and again when `prettyplease`
 /// prints it as a `///` line; documentation is a tenth of the output.
 /// Text a raw string cannot hold (a carriage return, or another control
-/// character but tab) gets an escaped literal.
+/// character but tab, or a `"` followed by 255 `#`, Rust's limit) gets an
+/// escaped literal.
 pub fn doc_literal(text: &str) -> Literal {
-    if text.chars().all(|c| c == '\t' || !c.is_control()) {
-        let hashes = "#".repeat(raw_hashes_needed(text));
+    const MAX_RAW_HASHES: usize = 255;
+    let hashes = raw_hashes_needed(text);
+    if hashes <= MAX_RAW_HASHES && text.chars().all(|c| c == '\t' || !c.is_control()) {
+        let hashes = "#".repeat(hashes);
         if let Ok(literal) = format!("r{hashes}\"{text}\"{hashes}").parse::<Literal>() {
             return literal;
         }
@@ -402,6 +405,11 @@ mod tests {
             let raw = !text.chars().any(|c| c != '\t' && c.is_control());
             assert_eq!(literal.to_string().starts_with('r'), raw, "{literal}");
         }
+        let too_many = format!("\"{}", "#".repeat(255));
+        let literal = doc_literal(&too_many);
+        assert!(literal.to_string().starts_with('"'), "{literal}");
+        let parsed: syn::LitStr = syn::parse2(quote!(#literal)).expect("a string literal");
+        assert_eq!(parsed.value(), too_many);
     }
 
     #[test]
