@@ -29,6 +29,9 @@ pub struct GeneratedModule {
     /// Formatted Rust source of the module's items.
     pub source: String,
     pub features: Features,
+    /// The Cargo features of its tags (or path groups), with what each
+    /// stands for; empty without tag features.
+    pub tag_features: std::collections::BTreeMap<String, String>,
     pub warnings: Vec<Warning>,
     /// The lowered API.
     pub api: ir::Api,
@@ -96,12 +99,13 @@ fn generate_from_loaded(
         });
     }
     let started = std::time::Instant::now();
-    let source = render(path, &api, &module, options)?;
+    let (source, tag_features) = render(path, &api, &module, options)?;
     timing("emit + format", started);
     Ok(GeneratedModule {
         module,
         source,
         features: emit::features(&api),
+        tag_features,
         warnings,
         api,
         files: loaded.files(),
@@ -125,8 +129,14 @@ fn located_warnings(loaded: &load::LoadedSpec, lower_warnings: Vec<Warning>) -> 
 }
 
 /// Emits, parses and prints every section (on several threads for large
-/// APIs), and joins them under the header.
-fn render(path: &Path, api: &ir::Api, module: &str, options: &ModuleOptions) -> Result<String> {
+/// APIs), and joins them under the header; with the tag features the
+/// sections are gated by.
+fn render(
+    path: &Path,
+    api: &ir::Api,
+    module: &str,
+    options: &ModuleOptions,
+) -> Result<(String, std::collections::BTreeMap<String, String>)> {
     let cx = Context::new(api, &options.emit);
     let sections = emit::sections(api, &options.emit);
     let weight = sections.iter().map(|s| s.weight(api)).sum();
@@ -142,7 +152,8 @@ fn render(path: &Path, api: &ir::Api, module: &str, options: &ModuleOptions) -> 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    Ok(format::assemble(&source_name, &texts))
+    let source = format::assemble(&source_name, &texts);
+    Ok((source, cx.gates.features))
 }
 
 fn render_section(cx: &Context<'_>, module: &str, section: Section) -> Result<String> {

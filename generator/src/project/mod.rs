@@ -76,10 +76,7 @@ pub fn crate_files(specs: &[PathBuf], options: &CrateOptions) -> Result<CrateOut
         let generated = generate_module(spec, &module_options)?;
         features.chrono |= generated.features.chrono;
         features.uuid |= generated.features.uuid;
-        tags.extend(
-            crate::features::Gates::of(&generated.api, module_options.emit.tag_features.as_deref())
-                .features,
-        );
+        tags.extend(generated.tag_features);
         warnings.extend(generated.warnings);
         inputs.extend(generated.files);
         files.insert(PathBuf::from(format!("src/{module}.rs")), generated.source);
