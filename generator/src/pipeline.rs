@@ -1,6 +1,7 @@
 //! The pipeline, top to bottom: load, lower, emit (in sections, on scoped
 //! threads), format, and return the module's source.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::{Error, Result, SpecLines, Warning};
@@ -31,7 +32,7 @@ pub struct GeneratedModule {
     pub features: Features,
     /// The Cargo features of its tags (or path groups), with what each
     /// stands for; empty without tag features.
-    pub tag_features: std::collections::BTreeMap<String, String>,
+    pub tag_features: BTreeMap<String, String>,
     pub warnings: Vec<Warning>,
     /// The lowered API.
     pub api: ir::Api,
@@ -136,7 +137,7 @@ fn render(
     api: &ir::Api,
     module: &str,
     options: &ModuleOptions,
-) -> Result<(String, std::collections::BTreeMap<String, String>)> {
+) -> Result<(String, BTreeMap<String, String>)> {
     let cx = Context::new(api, &options.emit);
     let sections = emit::sections(api, &options.emit);
     let weight = sections.iter().map(|s| s.weight(api)).sum();
