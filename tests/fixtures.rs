@@ -744,6 +744,55 @@ fn references_into_components_resolve() {
     assert_eq!(tag.color.as_deref(), Some("red"));
 }
 
+#[test]
+fn references_to_references_and_cycles_of_references_are_types() {
+    use refs::{Gateway, GatewayRules, Pointed, Rule, RulePropertiesTarget, Tag};
+    // `Wrapper/allOf/0` is itself a `$ref` to `Tag`: the field is a `Tag`.
+    let pointed: Pointed = serde_json::from_value(json!({"tag": {"label": "t"}})).unwrap();
+    let tag: Tag = pointed.tag.unwrap();
+    assert_eq!(tag.label, "t");
+    // `Gateway.rules` and `Rule.target` point into each other: one type
+    // each, however they are reached, and data nests through them.
+    let gateway: Gateway = serde_json::from_value(json!({
+        "rules": [{"name": "outer", "gateway": [{"name": "inner"}]}]
+    }))
+    .unwrap();
+    let rules: GatewayRules = gateway.rules.unwrap();
+    let inner: &RulePropertiesTarget = &rules[0].gateway.as_ref().unwrap()[0];
+    assert_eq!(inner.name.as_deref(), Some("inner"));
+    let rule: Rule = serde_json::from_value(json!({"target": {"name": "r"}})).unwrap();
+    let _: Option<RulePropertiesTarget> = rule.target;
+}
+
+#[tokio::test]
+async fn references_into_paths_are_followed_percent_decoded() {
+    use refs::{Client, CopyNoteResponse, GetNoteResponse};
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/notes/n1/copy"))
+        .respond_with(ResponseTemplate::new(201).set_body_json(json!({"text": "copied"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // A path item that is a `$ref` to another path item.
+    Mock::given(method("GET"))
+        .and(path("/memos/n1"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    // The parameter is another operation's (`#/paths/~1notes~1%7Bnote_id%7D/...`),
+    // and the 201 schema is that operation's response schema: the same type.
+    match client.copy_note("n1").await.unwrap() {
+        CopyNoteResponse::Created(GetNoteResponse { text, .. }) => assert_eq!(text, "copied"),
+        other => panic!("expected the 201 body, got {other:?}"),
+    }
+    client.get_memos_by_note_id("n1").await.unwrap();
+}
+
 #[tokio::test]
 async fn edge_cases_still_make_a_usable_client() {
     use edge_cases::{Client, ClientModel, ClientModelX};

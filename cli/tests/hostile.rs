@@ -56,6 +56,49 @@ fn cycles_of_pure_aliases_are_located_errors() {
 }
 
 #[test]
+fn cycles_through_lists_and_references_into_schemas_are_located_errors_not_crashes() {
+    let cases = [
+        // An alias that holds itself only through a list: no Rust alias can.
+        (
+            "    A: {type: array, items: {$ref: '#/components/schemas/A'}}\n",
+            "only through lists or maps",
+        ),
+        // The same, reached by a reference into the inside of a schema.
+        (
+            "    A:\n      type: object\n      properties:\n        x: {type: array, items: {$ref: '#/components/schemas/A/properties/x'}}\n",
+            "only through lists or maps",
+        ),
+        // References into schemas that are references to each other.
+        (
+            "    A:\n      type: object\n      properties:\n        x: {$ref: '#/components/schemas/A/properties/y'}\n        y: {$ref: '#/components/schemas/A/properties/x'}\n",
+            "$ref cycle with nothing to stand on",
+        ),
+    ];
+    for (schemas, expected) in cases {
+        let (code, err, dir) = generate(&format!("{HEAD}components:\n  schemas:\n{schemas}"));
+        assert_eq!(code, Some(2), "{err}");
+        assert!(
+            err.contains("api.yaml:") && err.contains("#/components/schemas/A"),
+            "{err}"
+        );
+        assert!(err.contains(expected), "{err}");
+        assert!(!dir.path().join("api.rs").exists(), "nothing written");
+    }
+}
+
+#[test]
+fn an_invalid_keyword_deep_in_a_schema_is_named_by_its_own_pointer() {
+    let schemas = "    Pick:\n      type: object\n      properties:\n        timecode: {type: string, pattern: 0}\n";
+    let (code, err, _dir) = generate(&format!("{HEAD}components:\n  schemas:\n{schemas}"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("(#/components/schemas/Pick/properties/timecode/pattern)"),
+        "{err}"
+    );
+    assert!(err.contains("api.yaml:9:"), "the line that has it: {err}");
+}
+
+#[test]
 fn a_version_written_as_a_number_says_so() {
     let (code, err, _dir) = generate("openapi: 3.0\ninfo: {title: t, version: '1'}\npaths: {}\n");
     assert_eq!(code, Some(2));

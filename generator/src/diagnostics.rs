@@ -19,6 +19,19 @@ pub fn fragment_token(token: &str) -> String {
     unescape_token(&percent_encoding::percent_decode_str(token).decode_utf8_lossy())
 }
 
+/// The JSON pointer a local `$ref` (`#/paths/~1pets~1%7Bid%7D/get`) names,
+/// without the `#`: a URI fragment is percent-encoded (RFC 6901, section 6),
+/// so it is decoded before its tokens are read. `None` for a reference to
+/// another file.
+pub fn fragment_pointer(reference: &str) -> Option<String> {
+    let fragment = reference.strip_prefix('#')?;
+    Some(
+        percent_encoding::percent_decode_str(fragment)
+            .decode_utf8_lossy()
+            .into_owned(),
+    )
+}
+
 /// Where in a spec something was found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Location {

@@ -40,37 +40,82 @@ pub fn assemble(source: &str, sections: &[String]) -> String {
 /// Puts a blank line between consecutive items, as rustfmt-formatted
 /// hand-written code has; prettyplease prints them back to back.
 pub fn space_items(source: &str) -> String {
-    let lines: Vec<&str> = source.lines().collect();
     let mut out = String::with_capacity(source.len() + source.len() / 16);
-    for (i, line) in lines.iter().enumerate() {
-        out.push_str(line);
+    let mut lines = source.lines().map(Line::new).peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line.text);
         out.push('\n');
-        let Some(next) = lines.get(i + 1) else {
+        let Some(next) = lines.peek() else {
             continue;
         };
-        let use_group = is_use(line) && is_use(next);
-        if ends_item(line) && starts_item(next) && indent(line) == indent(next) && !use_group {
+        let use_group = is_use(line.unindented()) && is_use(next.unindented());
+        if line.indent == next.indent
+            && ends_item(line.trimmed)
+            && starts_item(next.unindented())
+            && !use_group
+        {
             out.push('\n');
         }
     }
     out
 }
 
-fn indent(line: &str) -> usize {
-    line.len() - line.trim_start().len()
+/// One printed line, with its indentation and its text without it.
+struct Line<'a> {
+    text: &'a str,
+    indent: usize,
+    /// `text` without whitespace at either end.
+    trimmed: &'a str,
 }
 
-fn is_use(line: &str) -> bool {
-    let t = line.trim_start();
-    t.starts_with("use ") || t.starts_with("pub use ")
+impl<'a> Line<'a> {
+    fn new(text: &'a str) -> Self {
+        let trimmed = trim(text);
+        let indent = text.len() - text.trim_start_matches(' ').len();
+        let indent = match text[indent..].starts_with(char::is_whitespace) {
+            true => text.len() - text.trim_start().len(),
+            false => indent,
+        };
+        Line {
+            text,
+            indent,
+            trimmed,
+        }
+    }
+
+    fn unindented(&self) -> &'a str {
+        &self.text[self.indent..]
+    }
 }
 
-fn ends_item(line: &str) -> bool {
-    let t = line.trim();
-    (t == "}" || t.ends_with(';')) && !t.starts_with("#[") && !t.starts_with("//")
+/// `str::trim`, without looking at every character's Unicode properties
+/// when the line is indented with spaces (all of prettyplease's lines).
+fn trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let start = bytes.iter().position(|&b| b != b' ').unwrap_or(bytes.len());
+    let end = bytes
+        .iter()
+        .rposition(|&b| b != b' ')
+        .map_or(start, |i| i + 1);
+    let inner = &text[start..end];
+    if inner.starts_with(char::is_whitespace) || inner.ends_with(char::is_whitespace) {
+        inner.trim()
+    } else {
+        inner
+    }
 }
 
-fn starts_item(line: &str) -> bool {
+fn is_use(unindented: &str) -> bool {
+    unindented.starts_with("use ") || unindented.starts_with("pub use ")
+}
+
+fn ends_item(trimmed: &str) -> bool {
+    (trimmed == "}" || trimmed.ends_with(';'))
+        && !trimmed.starts_with("#[")
+        && !trimmed.starts_with("//")
+}
+
+fn starts_item(unindented: &str) -> bool {
     const STARTS: &[&str] = &[
         "pub ",
         "pub(",
@@ -90,8 +135,7 @@ fn starts_item(line: &str) -> bool {
         "unsafe impl",
         "runtime::",
     ];
-    let t = line.trim_start();
-    STARTS.iter().any(|s| t.starts_with(s))
+    STARTS.iter().any(|s| unindented.starts_with(s))
 }
 
 /// The comment on top of every generated file. Plain `//` comments, not

@@ -90,22 +90,45 @@ pub fn emit_builder_types(cx: &Context<'_>) -> TokenStream {
 }
 
 /// The fields a builder keeps: the client, each parameter, the body.
-struct BuilderFields {
-    fields: Vec<TokenStream>,
+fn builder_fields(cx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
+    let mut fields = vec![quote!(pub(super) client: &'a Client,)];
+    for param in required_params(op) {
+        let field = ident(&param.rust_name);
+        let ty = param_type(cx, param);
+        fields.push(quote!(pub(super) #field: #ty,));
+    }
+    for param in op.params.iter().filter(|p| !p.required) {
+        let field = ident(&param.rust_name);
+        let ty = param_type(cx, param);
+        fields.push(quote!(pub(super) #field: Option<#ty>,));
+    }
+    if let Some(body) = &op.body {
+        let ty = body_type(cx, body);
+        fields.push(match body.required {
+            true => quote!(pub(super) body: #ty,),
+            false => quote!(pub(super) body: Option<#ty>,),
+        });
+    }
+    if super::paging::keeps_next_url(op) {
+        fields.push(quote!(pub(super) next_url: Option<String>,));
+    }
+    fields
+}
+
+/// What a builder's impl makes of those fields: the arguments and field
+/// values of `new`, and a setter per optional parameter (and body).
+struct BuilderImplParts {
     new_args: Vec<TokenStream>,
     inits: Vec<TokenStream>,
     setters: Vec<TokenStream>,
 }
 
-fn builder_fields(cx: &Context<'_>, op: &Operation) -> BuilderFields {
-    let required = required_params(op);
-    let mut fields = vec![quote!(pub(super) client: &'a Client,)];
+fn builder_impl_parts(cx: &Context<'_>, op: &Operation) -> BuilderImplParts {
     let mut new_args = vec![quote!(client: &'a Client)];
     let mut inits = vec![quote!(client,)];
-    for param in &required {
+    for param in required_params(op) {
         let field = ident(&param.rust_name);
         let ty = param_type(cx, param);
-        fields.push(quote!(pub(super) #field: #ty,));
         new_args.push(quote!(#field: #ty));
         inits.push(quote!(#field,));
     }
@@ -113,7 +136,6 @@ fn builder_fields(cx: &Context<'_>, op: &Operation) -> BuilderFields {
     for param in op.params.iter().filter(|p| !p.required) {
         let field = ident(&param.rust_name);
         let ty = param_type(cx, param);
-        fields.push(quote!(pub(super) #field: Option<#ty>,));
         inits.push(quote!(#field: None,));
         let doc = param_doc(param);
         let doc = super::docs::doc_attrs([Some(doc.trim_start_matches("- "))]);
@@ -130,11 +152,9 @@ fn builder_fields(cx: &Context<'_>, op: &Operation) -> BuilderFields {
     if let Some(body) = &op.body {
         let ty = body_type(cx, body);
         if body.required {
-            fields.push(quote!(pub(super) body: #ty,));
             new_args.push(quote!(body: #ty));
             inits.push(quote!(body,));
         } else {
-            fields.push(quote!(pub(super) body: Option<#ty>,));
             inits.push(quote!(body: None,));
             setters.push(quote! {
                 /// The request body.
@@ -146,11 +166,9 @@ fn builder_fields(cx: &Context<'_>, op: &Operation) -> BuilderFields {
         }
     }
     if super::paging::keeps_next_url(op) {
-        fields.push(quote!(pub(super) next_url: Option<String>,));
         inits.push(quote!(next_url: None,));
     }
-    BuilderFields {
-        fields,
+    BuilderImplParts {
         new_args,
         inits,
         setters,
@@ -160,13 +178,13 @@ fn builder_fields(cx: &Context<'_>, op: &Operation) -> BuilderFields {
 fn builder_type(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
     let gate = cx.gates.operation(index);
     let name = type_ident(&op.builder_name);
-    let BuilderFields {
-        fields, setters, ..
-    } = builder_fields(cx, op);
+    let fields = builder_fields(cx, op);
+    let has_setters = op.params.iter().any(|p| !p.required)
+        || op.body.as_ref().is_some_and(|body| !body.required);
     let route = format!("`{} {}`", op.method.as_str(), op.route);
-    let first = match setters.is_empty() {
-        true => "",
-        false => "set the optional parameters, then ",
+    let first = match has_setters {
+        false => "",
+        true => "set the optional parameters, then ",
     };
     let doc = format!(
         " A [`Client::{}`] call ({route}): {first}`.await` it (or call [`Self::send`] or [`Self::send_with_response`]).",
@@ -196,12 +214,11 @@ pub fn emit_builder_impls(cx: &Context<'_>, range: std::ops::Range<usize>) -> To
 fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
     let gate = cx.gates.operation(index);
     let name = type_ident(&op.builder_name);
-    let BuilderFields {
+    let BuilderImplParts {
         new_args,
         inits,
         setters,
-        ..
-    } = builder_fields(cx, op);
+    } = builder_impl_parts(cx, op);
     let paging = super::paging::paging_parts(cx, op);
     let success = success_type(cx, op);
     let error = error_type(cx, op);

@@ -522,12 +522,13 @@ impl Bundler {
     }
 }
 
-/// The node at a fragment (`""` or `"/"`: the whole document).
+/// The node at a fragment (`""` or `"/"`: the whole document), which is
+/// percent-encoded like any URI fragment.
 fn node_at<'v>(document: &'v Value, fragment: &str) -> Option<&'v Value> {
     if fragment.is_empty() || fragment == "/" {
         Some(document)
     } else {
-        document.pointer(fragment)
+        document.pointer(&percent_encoding::percent_decode_str(fragment).decode_utf8_lossy())
     }
 }
 

@@ -6,7 +6,7 @@
 //! with a warning; keywords whose loss would change what a client may send
 //! (`$dynamicRef`, `prefixItems`, ...) are refused.
 
-use crate::diagnostics::pointer_token;
+use crate::diagnostics::{fragment_pointer, pointer_token};
 use serde_json::{Map, Value};
 
 /// Keywords dropped with a warning: annotations or constraints the client
@@ -60,7 +60,6 @@ pub fn convert(document: &mut Value) -> Result<Vec<(String, String)>, (String, S
         license.remove("identifier");
     }
     add_missing_responses(root);
-    inline_path_item_refs(document);
     walk(document, "#", false, &mut warnings)?;
     Ok(warnings)
 }
@@ -70,7 +69,7 @@ pub fn convert(document: &mut Value) -> Result<Vec<(String, String)>, (String, S
 /// names, its own `summary` and `description` kept: the typed 3.0 model has
 /// nowhere to look such items up. A chain is followed a few steps; what is
 /// left (a cycle, a dangling target) is reported by lowering, located.
-fn inline_path_item_refs(document: &mut Value) {
+pub(super) fn inline_path_item_refs(document: &mut Value) {
     let Some(paths) = document.get("paths").and_then(Value::as_object) else {
         return;
     };
@@ -81,9 +80,8 @@ fn inline_path_item_refs(document: &mut Value) {
             let Some(reference) = target.get("$ref").and_then(Value::as_str) else {
                 break;
             };
-            let Some(found) = reference
-                .strip_prefix('#')
-                .and_then(|pointer| document.pointer(pointer))
+            let Some(found) =
+                fragment_pointer(reference).and_then(|pointer| document.pointer(&pointer))
             else {
                 break;
             };

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Error, Location, Result, Warning, pointer_token};
+use crate::diagnostics::{Error, Location, Result, Warning, fragment_pointer, pointer_token};
 
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
@@ -241,12 +241,20 @@ fn parse_bundle(
             message,
         }));
     }
+    convert31::inline_path_item_refs(&mut value);
     let scan = |value: &serde_json::Value| {
         scan::scan(value).map_err(|err| Error::spec(path, "", err.to_string()))
     };
     let findings = scan(&value)?;
     let inlined = !findings.foreign_refs.is_empty();
     inline_foreign_refs(&mut value, findings.foreign_refs);
+    // Inlined nodes may hold more references into components.
+    let nested = if inlined {
+        scan(&value)?.nested_refs
+    } else {
+        findings.nested_refs
+    };
+    let nested = shorten_ref_chains(path, &mut value, nested)?;
     // The plain decoder is twice as fast as the path-tracking one, which
     // runs only to locate an error.
     let openapi = openapiv3::OpenAPI::deserialize(&value)
@@ -263,12 +271,6 @@ fn parse_bundle(
             message: format!("not a valid OpenAPI 3.0 document here: {message}"),
         }
     })?;
-    // Inlined nodes may hold more references into components.
-    let nested = if inlined {
-        scan(&value)?.nested_refs
-    } else {
-        findings.nested_refs
-    };
     let nested_refs = nested_schema_refs(&value, nested);
     let text = String::from_utf8_lossy(bytes).into_owned();
     let mut loaded = LoadedSpec {
@@ -299,7 +301,9 @@ fn inline_foreign_refs(
     for (pointer, reference, kind) in found {
         let pointer = pointer.trim_start_matches('#');
         // Follow chains of such references, a bounded number of steps.
-        let mut target = document.pointer(reference.trim_start_matches('#')).cloned();
+        let mut target = fragment_pointer(&reference)
+            .and_then(|pointer| document.pointer(&pointer))
+            .cloned();
         for _ in 0..8 {
             match target
                 .as_ref()
@@ -309,7 +313,9 @@ fn inline_foreign_refs(
                 Some(next)
                     if next.matches('/').count() > 3 || !next.starts_with("#/components/") =>
                 {
-                    target = document.pointer(next.trim_start_matches('#')).cloned();
+                    target = fragment_pointer(next)
+                        .and_then(|pointer| document.pointer(&pointer))
+                        .cloned();
                 }
                 _ => break,
             }
@@ -326,6 +332,88 @@ fn inline_foreign_refs(
     }
 }
 
+/// A `$ref` into the inside of a schema may land on another `$ref`
+/// (`#/components/schemas/A/allOf/0` being `{$ref: B}`): every such
+/// reference is rewritten to the one at the end of its chain, so that it
+/// means the type `B` and not a schema with nothing in it. Returns the
+/// nested references left (those that land on a schema).
+fn shorten_ref_chains(
+    path: &Path,
+    document: &mut serde_json::Value,
+    nested: Vec<String>,
+) -> Result<Vec<String>> {
+    let target_ref = |document: &serde_json::Value, reference: &str| {
+        fragment_pointer(reference)
+            .and_then(|pointer| document.pointer(&pointer))
+            .and_then(|target| target.get("$ref"))
+            .and_then(|next| next.as_str())
+            .map(str::to_string)
+    };
+    let mut ends: BTreeMap<String, String> = BTreeMap::new();
+    for reference in &nested {
+        let mut end = reference.clone();
+        let mut seen = vec![reference.clone()];
+        // A component is where a chain stops: it is a type of its own,
+        // even when it is an alias.
+        while !is_component_ref(&end) {
+            let Some(next) = target_ref(document, &end) else {
+                break;
+            };
+            if seen.contains(&next) {
+                seen.push(next);
+                return Err(Error::spec(
+                    path,
+                    reference.clone(),
+                    format!("$ref cycle with nothing to stand on: {}", seen.join(" -> ")),
+                ));
+            }
+            seen.push(next.clone());
+            end = next;
+        }
+        let ends_at_schema = is_component_ref(&end) || target_ref(document, &end).is_none();
+        if end != *reference && ends_at_schema {
+            ends.insert(reference.clone(), end);
+        }
+    }
+    if ends.is_empty() {
+        return Ok(nested);
+    }
+    rewrite_refs(document, &ends);
+    Ok(nested
+        .into_iter()
+        .map(|reference| ends.get(&reference).cloned().unwrap_or(reference))
+        .filter(|reference| !is_component_ref(reference))
+        .collect())
+}
+
+/// `#/components/<kind>/<name>`: a reference to a whole component.
+fn is_component_ref(reference: &str) -> bool {
+    reference.starts_with("#/components/")
+        && reference.trim_start_matches("#/").split('/').count() == 3
+}
+
+/// Replaces every `$ref` value that is a key of `ends` by its value.
+fn rewrite_refs(node: &mut serde_json::Value, ends: &BTreeMap<String, String>) {
+    match node {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map.iter_mut() {
+                match value {
+                    serde_json::Value::String(reference) if key == "$ref" => {
+                        if let Some(end) = ends.get(reference.as_str()) {
+                            *reference = end.clone();
+                        }
+                    }
+                    _ => rewrite_refs(value, ends),
+                }
+            }
+        }
+        serde_json::Value::Array(items) => {
+            items.iter_mut().for_each(|item| rewrite_refs(item, ends))
+        }
+        _ => {}
+    }
+}
+
 /// Parses the targets of `$ref`s that point inside a schema component, so
 /// lowering can resolve them like components.
 fn nested_schema_refs(
@@ -339,7 +427,9 @@ fn nested_schema_refs(
         }
         // Dangling ones are reported where they are used, with a pointer;
         // targets that are not schemas only matter if used as one.
-        let Some(target) = document.pointer(&reference[1..]) else {
+        let Some(target) =
+            fragment_pointer(&reference).and_then(|pointer| document.pointer(&pointer))
+        else {
             continue;
         };
         if let Ok(schema) = serde_json::from_value::<openapiv3::Schema>(target.clone()) {
@@ -347,6 +437,66 @@ fn nested_schema_refs(
         }
     }
     nested
+}
+
+/// Whether the node at `pointer` is where a schema goes.
+fn is_schema_place(pointer: &str) -> bool {
+    let mut tokens = pointer.rsplit('/');
+    let last = tokens.next().unwrap_or_default();
+    let parent = tokens.next().unwrap_or_default();
+    last == "schema"
+        || matches!(parent, "schemas" | "properties")
+        || matches!(last, "items" | "not" | "additionalProperties")
+}
+
+/// A schema decodes as a whole or not at all (its parts are flattened and
+/// untagged), so serde names only the schema: this finds the innermost
+/// sub-schema that fails, then the keyword whose removal lets it decode.
+fn failing_schema_part(
+    schema: &serde_json::Value,
+    pointer: String,
+    message: String,
+) -> (String, String) {
+    let fails = |value: &serde_json::Value| {
+        openapiv3::Schema::deserialize(value)
+            .err()
+            .map(|err| err.to_string())
+    };
+    let Some(object) = schema.as_object() else {
+        return (pointer, message);
+    };
+    let children = object.iter().flat_map(|(key, value)| {
+        let at = format!("{pointer}/{}", pointer_token(key));
+        let parts: Vec<(String, &serde_json::Value)> = match (key.as_str(), value) {
+            ("properties", serde_json::Value::Object(map)) => map
+                .iter()
+                .map(|(name, part)| (format!("{at}/{}", pointer_token(name)), part))
+                .collect(),
+            ("allOf" | "oneOf" | "anyOf", serde_json::Value::Array(items)) => items
+                .iter()
+                .enumerate()
+                .map(|(i, part)| (format!("{at}/{i}"), part))
+                .collect(),
+            ("items" | "not" | "additionalProperties", serde_json::Value::Object(_)) => {
+                vec![(at, value)]
+            }
+            _ => Vec::new(),
+        };
+        parts
+    });
+    for (at, child) in children {
+        if let Some(child_message) = fails(child) {
+            return failing_schema_part(child, at, child_message);
+        }
+    }
+    for key in object.keys() {
+        let mut without = object.clone();
+        without.remove(key);
+        if fails(&serde_json::Value::Object(without)).is_none() {
+            return (format!("{pointer}/{}", pointer_token(key)), message);
+        }
+    }
+    (pointer, message)
 }
 
 /// serde loses the path inside `#[serde(flatten)]` maps (paths, response
@@ -384,6 +534,8 @@ fn refine(document: &serde_json::Value, pointer: String, message: String) -> (St
         first_failing::<openapiv3::PathItem>(map, &pointer)
     } else if pointer.ends_with("/responses") {
         first_failing::<openapiv3::Response>(map, &pointer)
+    } else if is_schema_place(&pointer) {
+        return failing_schema_part(node, pointer, message);
     } else {
         None
     };

@@ -172,6 +172,9 @@ enum Context {
     Responses,
     /// The value of a `parameters` key: each item is a parameter.
     Parameters,
+    /// The value of an operation's `callbacks` key: each entry is a
+    /// callback, which `openapiv3` cannot take as a `$ref` at all.
+    Callbacks,
     /// A response, parameter or request body: its own `$ref` is checked
     /// against this component kind.
     Item(&'static str, Inside),
@@ -192,6 +195,7 @@ impl Context {
             Context::Walk | Context::Item(_, Inside::Walk) => match key {
                 "responses" => Context::Responses,
                 "parameters" => Context::Parameters,
+                "callbacks" => Context::Callbacks,
                 "requestBody" => Context::Item("requestBodies", Inside::Walk),
                 "schema" | "schemas" | "properties" | "items" | "allOf" | "oneOf" | "anyOf" => {
                     Context::Off
@@ -199,6 +203,7 @@ impl Context {
                 _ => Context::Walk,
             },
             Context::Responses => Context::Item("responses", Inside::Walk),
+            Context::Callbacks => Context::Item("callbacks", Inside::Walk),
             // `parameters` as a map (not a list) is walked like any object.
             Context::Parameters => Context::Walk.child(key),
             Context::Item(_, Inside::Off) | Context::Off => Context::Off,
@@ -253,7 +258,7 @@ impl Node<'_, '_, '_> {
                 .strip_prefix("#/components/")
                 .and_then(|rest| rest.strip_prefix(kind))
                 .is_some_and(|rest| rest.starts_with('/'));
-            if !own_kind || reference.matches('/').count() > 3 {
+            if !own_kind || reference.matches('/').count() > 3 || kind == "callbacks" {
                 let holder = self.scanner.path.pop();
                 let pointer = self.scanner.pointer();
                 self.scanner.path.extend(holder);

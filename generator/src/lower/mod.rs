@@ -26,7 +26,7 @@ pub use enums::UNKNOWN_VARIANT;
 pub use operations::synthesized_operation_id;
 pub use pagination::PaginationRule;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use openapiv3::OpenAPI;
@@ -89,9 +89,18 @@ pub fn lower_with(
         file: spec.path.clone(),
         doc: openapi,
         nested_refs: &spec.nested_refs,
+        nested_at: spec
+            .nested_refs
+            .keys()
+            .filter_map(|reference| {
+                let pointer = crate::diagnostics::fragment_pointer(reference)?;
+                Some((format!("#{pointer}"), reference.as_str()))
+            })
+            .collect(),
         options,
         resolved: Default::default(),
         nested_types: BTreeMap::new(),
+        nested_in_progress: HashSet::new(),
         types: Vec::new(),
         type_names: NameScope::default(),
         component_ids: BTreeMap::new(),
@@ -136,11 +145,18 @@ struct Lowerer<'a> {
     doc: &'a OpenAPI,
     /// Schemas inside components that `$ref`s point at (from the loader).
     nested_refs: &'a BTreeMap<String, openapiv3::Schema>,
+    /// The place (a JSON pointer as lowering writes them) of each of those
+    /// schemas → the reference, so that the schema met in place is the
+    /// same type.
+    nested_at: HashMap<String, &'a str>,
     options: &'a LowerOptions,
     /// Component keys that `$ref` chains end at, memoized (see `resolve`).
     resolved: resolve::Memo,
     /// The types already made for references into components.
     nested_types: BTreeMap<String, crate::ir::TypeRef>,
+    /// Nested references being lowered: met again inside themselves, they
+    /// are a cycle.
+    nested_in_progress: HashSet<String>,
     /// The arena: a slot is reserved when a type is named, and filled when
     /// its schema has been lowered.
     types: Vec<Option<TypeDef>>,

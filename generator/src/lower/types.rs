@@ -7,7 +7,7 @@ use openapiv3::{ReferenceOr, Schema};
 use super::Lowerer;
 use super::schema_view::SchemaView;
 use crate::diagnostics::{Result, fragment_token, pointer_token};
-use crate::ir::{Constrained, Constraints, FloatWidth, IntegerWidth, TypeKind, TypeRef};
+use crate::ir::{Constrained, Constraints, FloatWidth, IntegerWidth, TypeId, TypeKind, TypeRef};
 use crate::names::type_ident;
 
 /// String formats that map to `String` on purpose, so no warning is due.
@@ -175,7 +175,7 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeRef> {
         match schema {
             ReferenceOr::Reference { reference } => self.type_of_ref(reference, pointer),
-            ReferenceOr::Item(inline) => self.type_of_inline(inline, hint, pointer),
+            ReferenceOr::Item(inline) => self.type_of_item(inline, hint, pointer),
         }
     }
 
@@ -187,26 +187,34 @@ impl<'a> Lowerer<'a> {
     ) -> Result<TypeRef> {
         match schema {
             ReferenceOr::Reference { reference } => self.type_of_ref(reference, pointer),
-            ReferenceOr::Item(inline) => self.type_of_inline(inline, hint, pointer),
+            ReferenceOr::Item(inline) => self.type_of_item(inline, hint, pointer),
+        }
+    }
+
+    /// An inline schema; one that a `$ref` elsewhere points at is typed
+    /// once, for both.
+    fn type_of_item(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Result<TypeRef> {
+        match self.nested_at.get(pointer) {
+            Some(&reference) => self.nested_type(reference, hint, pointer),
+            None => self.type_of_inline(schema, hint, pointer),
         }
     }
 
     /// A reference names the component's type (the first of a chain, which
     /// is an alias of the next).
     fn type_of_ref(&mut self, reference: &str, pointer: &str) -> Result<TypeRef> {
-        if let Some(schema) = self.nested_refs.get(reference) {
-            // Inside a component: typed once, named after its path.
-            if let Some(ty) = self.nested_types.get(reference) {
-                return Ok(ty.clone());
-            }
-            let hint = reference
-                .trim_start_matches("#/components/schemas/")
-                .trim_start_matches("#/components/")
-                .trim_start_matches("#/")
-                .replace('/', " ");
-            let ty = self.type_of_inline(schema, &hint, reference)?;
-            self.nested_types.insert(reference.to_string(), ty.clone());
-            return Ok(ty);
+        if self.nested_refs.contains_key(reference) {
+            // Inside a component or elsewhere: named after its place.
+            let hint = crate::diagnostics::fragment_pointer(reference)
+                .unwrap_or_default()
+                .trim_start_matches("/components/schemas/")
+                .trim_start_matches("/components/")
+                .trim_start_matches('/')
+                .split('/')
+                .map(crate::diagnostics::unescape_token)
+                .collect::<Vec<_>>()
+                .join(" ");
+            return self.nested_type(reference, &hint, pointer);
         }
         // Refuses dangling references and cycles, with the pointer.
         self.resolve_schema_ref(reference, pointer)?;
@@ -218,6 +226,47 @@ impl<'a> Lowerer<'a> {
             Some(id) => Ok(TypeRef::Named(*id)),
             None => Err(self.error(pointer, format!("dangling $ref `{reference}`"))),
         }
+    }
+
+    /// The type of the schema a reference into a component (or elsewhere)
+    /// names: made once, under `hint`, whichever way it is reached first.
+    fn nested_type(&mut self, reference: &str, hint: &str, pointer: &str) -> Result<TypeRef> {
+        if let Some(ty) = self.nested_types.get(reference) {
+            return Ok(ty.clone());
+        }
+        let Some(schema) = self.nested_refs.get(reference) else {
+            return Err(self.error(pointer, format!("dangling $ref `{reference}`")));
+        };
+        if !self.nested_in_progress.insert(reference.to_string()) {
+            return Err(self.error(
+                pointer,
+                format!(
+                    "$ref cycle with nothing to stand on: `{reference}` contains itself with no type in between"
+                ),
+            ));
+        }
+        let view = SchemaView::new(schema);
+        let container = view.items.is_some()
+            || matches!(
+                view.additional,
+                Some(openapiv3::AdditionalProperties::Schema(_))
+            );
+        let ty = if container || self.needs_definition(&view) {
+            // Named before its parts, as a component is: a reference back
+            // to it from inside is then the type itself (a cycle that
+            // `recursion.rs` boxes), not endless inlining. A list or map
+            // is named too (an alias), as a cycle may go through it.
+            let id = self.reserve(hint, reference);
+            self.nested_types
+                .insert(reference.to_string(), TypeRef::Named(id));
+            self.define_reserved(id, schema, reference)
+        } else {
+            self.type_of_inline(schema, hint, reference)
+        };
+        self.nested_in_progress.remove(reference);
+        let ty = ty?;
+        self.nested_types.insert(reference.to_string(), ty.clone());
+        Ok(ty)
     }
 
     fn type_of_inline(&mut self, schema: &'a Schema, hint: &str, pointer: &str) -> Result<TypeRef> {
@@ -234,6 +283,17 @@ impl<'a> Lowerer<'a> {
         }
         // Named before its parts, so that they are named after it.
         let id = self.reserve(hint, pointer);
+        self.define_reserved(id, schema, pointer)
+    }
+
+    /// Lowers `schema` as the definition of the type reserved as `id`.
+    fn define_reserved(
+        &mut self,
+        id: TypeId,
+        schema: &'a Schema,
+        pointer: &str,
+    ) -> Result<TypeRef> {
+        let view = SchemaView::new(schema);
         let name = self.types[id.0]
             .as_ref()
             .map(|d| d.name.clone())
