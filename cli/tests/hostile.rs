@@ -87,6 +87,23 @@ fn cycles_through_lists_and_references_into_schemas_are_located_errors_not_crash
 }
 
 #[test]
+fn a_reference_to_something_that_is_no_schema_says_so() {
+    let schemas = "    A:\n      type: object\n      definitions:\n        kind: {type: {enum: [a, b]}}\n      properties:\n        kind: {$ref: '#/components/schemas/A/definitions/kind'}\n";
+    let (code, err, _dir) = generate(&format!("{HEAD}components:\n  schemas:\n{schemas}"));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("(#/components/schemas/A/properties/kind)"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "`#/components/schemas/A/definitions/kind` points at something that is not a schema"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn an_invalid_keyword_deep_in_a_schema_is_named_by_its_own_pointer() {
     let schemas = "    Pick:\n      type: object\n      properties:\n        timecode: {type: string, pattern: 0}\n";
     let (code, err, _dir) = generate(&format!("{HEAD}components:\n  schemas:\n{schemas}"));

@@ -30,6 +30,8 @@ pub struct LoadedSpec {
     /// Schemas that `$ref`s reach inside a component (such as
     /// `#/components/schemas/Tag/allOf/0`), keyed by the reference.
     pub nested_refs: BTreeMap<String, openapiv3::Schema>,
+    /// Such references whose target is there but is no schema, with why.
+    pub not_schemas: BTreeMap<String, String>,
     /// The other files of a multi-file spec, and where each bundled part
     /// came from.
     pub bundled: bundle::Bundled,
@@ -107,6 +109,7 @@ fn parse_plain_json(path: &Path, bytes: &[u8]) -> Option<LoadedSpec> {
         warnings: Vec::new(),
         text: text.to_string(),
         nested_refs: BTreeMap::new(),
+        not_schemas: BTreeMap::new(),
         bundled: bundle::Bundled::default(),
     })
 }
@@ -271,13 +274,14 @@ fn parse_bundle(
             message: format!("not a valid OpenAPI 3.0 document here: {message}"),
         }
     })?;
-    let nested_refs = nested_schema_refs(&value, nested);
+    let (nested_refs, not_schemas) = nested_schema_refs(&value, nested);
     let text = String::from_utf8_lossy(bytes).into_owned();
     let mut loaded = LoadedSpec {
         path: path.to_path_buf(),
         openapi,
         warnings: Vec::new(),
         nested_refs,
+        not_schemas,
         text,
         bundled,
     };
@@ -419,8 +423,12 @@ fn rewrite_refs(node: &mut serde_json::Value, ends: &BTreeMap<String, String>) {
 fn nested_schema_refs(
     document: &serde_json::Value,
     found: Vec<String>,
-) -> BTreeMap<String, openapiv3::Schema> {
+) -> (
+    BTreeMap<String, openapiv3::Schema>,
+    BTreeMap<String, String>,
+) {
     let mut nested = BTreeMap::new();
+    let mut not_schemas = BTreeMap::new();
     for reference in found {
         if nested.contains_key(&reference) {
             continue;
@@ -432,11 +440,16 @@ fn nested_schema_refs(
         else {
             continue;
         };
-        if let Ok(schema) = serde_json::from_value::<openapiv3::Schema>(target.clone()) {
-            nested.insert(reference, schema);
+        match openapiv3::Schema::deserialize(target) {
+            Ok(schema) => {
+                nested.insert(reference, schema);
+            }
+            Err(err) => {
+                not_schemas.insert(reference, err.to_string());
+            }
         }
     }
-    nested
+    (nested, not_schemas)
 }
 
 /// Whether the node at `pointer` is where a schema goes.

@@ -89,6 +89,7 @@ pub fn lower_with(
         file: spec.path.clone(),
         doc: openapi,
         nested_refs: &spec.nested_refs,
+        not_schemas: &spec.not_schemas,
         nested_at: spec
             .nested_refs
             .keys()
@@ -145,6 +146,8 @@ struct Lowerer<'a> {
     doc: &'a OpenAPI,
     /// Schemas inside components that `$ref`s point at (from the loader).
     nested_refs: &'a BTreeMap<String, openapiv3::Schema>,
+    /// References whose target is no schema, with why (from the loader).
+    not_schemas: &'a BTreeMap<String, String>,
     /// The place (a JSON pointer as lowering writes them) of each of those
     /// schemas → the reference, so that the schema met in place is the
     /// same type.

@@ -170,7 +170,14 @@ impl<'a> Lowerer<'a> {
             }
             path.push(current.clone());
             match self.schema_component(&key) {
-                None => break Err(format!("dangling $ref `{current}`: no such schema")),
+                None => match self.not_schemas.get(&current) {
+                    Some(why) => {
+                        break Err(format!(
+                            "$ref `{current}` points at something that is not a schema: {why}"
+                        ));
+                    }
+                    None => break Err(format!("dangling $ref `{current}`: no such schema")),
+                },
                 Some(ReferenceOr::Item(_)) => break Ok(ChainEnd::Component(key)),
                 Some(ReferenceOr::Reference { reference: next }) => {
                     if self.nested_refs.contains_key(next) {
