@@ -58,6 +58,27 @@ fn wire_names_survive_renaming() {
     let _ = naming::ResultModel { ok: Some(true) };
 }
 
+#[tokio::test]
+async fn schemas_named_like_prelude_traits_or_constructors_shadow_nothing() {
+    use naming::{Client, FromModel, NewModel};
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/new/n1"))
+        .and(body_json(json!({"from": {"into": "sent"}})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"into": "back"})))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    // `From` and `New` became `FromModel` and `NewModel`: the module's
+    // `impl From<..>` and every type's `new` still mean what they say.
+    let body = NewModel::new(FromModel::new().with_into("sent"));
+    let back: FromModel = client.new_2("n1", body).await.unwrap();
+    assert_eq!(back.into.as_deref(), Some("back"));
+}
+
 #[test]
 fn received_structs_decode_as_serde_derive_would() {
     use naming::Reader;

@@ -143,7 +143,11 @@ impl Client {
         &self,
         app_id: impl Into<String>,
     ) -> builder::CreateExternalContact<'_> {
-        builder::CreateExternalContact::new(self, app_id.into())
+        builder::CreateExternalContact {
+            client: self,
+            app_id: app_id.into(),
+            body: None,
+        }
     }
 
     /// Update External Contact
@@ -166,7 +170,12 @@ impl Client {
         app_id: impl Into<String>,
         contact_id: impl Into<String>,
     ) -> builder::UpdateExternalContact<'_> {
-        builder::UpdateExternalContact::new(self, app_id.into(), contact_id.into())
+        builder::UpdateExternalContact {
+            client: self,
+            app_id: app_id.into(),
+            contact_id: contact_id.into(),
+            body: None,
+        }
     }
 }
 
@@ -195,11 +204,6 @@ pub mod builder {
 }
 
 impl<'a> builder::CreateExternalContact<'a> {
-    #[inline]
-    fn new(client: &'a Client, app_id: String) -> Self {
-        Self { client, app_id, body: None }
-    }
-
     /// The request body.
     pub fn body(mut self, value: impl Into<ExternalContactRequest>) -> Self {
         self.body = Some(value.into());
@@ -272,7 +276,7 @@ static CREATE_EXTERNAL_CONTACT_OPERATION: runtime::Operation = runtime::Operatio
 #[inline]
 fn decode_create_external_contact(
     response: runtime::RawResponse,
-) -> Result<runtime::ResponseValue<ExternalContactResult>, runtime::Error<ApiError>> {
+) -> runtime::Decoded<ExternalContactResult, ApiError> {
     match response.status_code() {
         200 => response.json(),
         400 => Err(response.api_error(ApiError::BadRequest)),
@@ -281,16 +285,6 @@ fn decode_create_external_contact(
 }
 
 impl<'a> builder::UpdateExternalContact<'a> {
-    #[inline]
-    fn new(client: &'a Client, app_id: String, contact_id: String) -> Self {
-        Self {
-            client,
-            app_id,
-            contact_id,
-            body: None,
-        }
-    }
-
     /// The request body.
     pub fn body(mut self, value: impl Into<ExternalContactRequest>) -> Self {
         self.body = Some(value.into());
@@ -369,7 +363,7 @@ static UPDATE_EXTERNAL_CONTACT_OPERATION: runtime::Operation = runtime::Operatio
 #[inline]
 fn decode_update_external_contact(
     response: runtime::RawResponse,
-) -> Result<runtime::ResponseValue<ExternalContactResult>, runtime::Error<ApiError>> {
+) -> runtime::Decoded<ExternalContactResult, ApiError> {
     match response.status_code() {
         200 => response.json(),
         400 => Err(response.api_error(ApiError::BadRequest)),

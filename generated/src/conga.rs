@@ -147,7 +147,13 @@ impl Client {
         external_id: impl Into<String>,
         body: impl Into<ContactRecord>,
     ) -> builder::UpdateContactByExternalId<'_> {
-        builder::UpdateContactByExternalId::new(self, external_id.into(), body.into())
+        builder::UpdateContactByExternalId {
+            client: self,
+            external_id: external_id.into(),
+            include_record_payload_in_response: None,
+            enforce_optimistic_locking: None,
+            body: body.into(),
+        }
     }
 }
 
@@ -168,17 +174,6 @@ pub mod builder {
 }
 
 impl<'a> builder::UpdateContactByExternalId<'a> {
-    #[inline]
-    fn new(client: &'a Client, external_id: String, body: ContactRecord) -> Self {
-        Self {
-            client,
-            external_id,
-            include_record_payload_in_response: None,
-            enforce_optimistic_locking: None,
-            body,
-        }
-    }
-
     /// `include_record_payload_in_response` (query `IncludeRecordPayloadInResponse`): Set to true to get the record payload in the response.
     pub fn include_record_payload_in_response(mut self, value: impl Into<bool>) -> Self {
         self.include_record_payload_in_response = Some(value.into());
@@ -269,10 +264,7 @@ static UPDATE_CONTACT_BY_EXTERNAL_ID_OPERATION: runtime::Operation = runtime::Op
 #[inline]
 fn decode_update_contact_by_external_id(
     response: runtime::RawResponse,
-) -> Result<
-    runtime::ResponseValue<RecordUpdateResult>,
-    runtime::Error<UpdateContactByExternalIdError>,
-> {
+) -> runtime::Decoded<RecordUpdateResult, UpdateContactByExternalIdError> {
     match response.status_code() {
         200 => response.json(),
         400 => {

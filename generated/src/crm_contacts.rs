@@ -132,7 +132,11 @@ impl Client {
     /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
     #[inline]
     pub fn update_contact(&self, id: impl Into<String>) -> builder::UpdateContact<'_> {
-        builder::UpdateContact::new(self, id.into())
+        builder::UpdateContact {
+            client: self,
+            id: id.into(),
+            body: None,
+        }
     }
 }
 
@@ -151,11 +155,6 @@ pub mod builder {
 }
 
 impl<'a> builder::UpdateContact<'a> {
-    #[inline]
-    fn new(client: &'a Client, id: String) -> Self {
-        Self { client, id, body: None }
-    }
-
     /// The request body.
     pub fn body(mut self, value: impl Into<UpdateContactRequest>) -> Self {
         self.body = Some(value.into());
@@ -218,7 +217,7 @@ static UPDATE_CONTACT_OPERATION: runtime::Operation = runtime::Operation {
 #[inline]
 fn decode_update_contact(
     response: runtime::RawResponse,
-) -> Result<runtime::ResponseValue<Contact>, runtime::Error<UpdateContactError>> {
+) -> runtime::Decoded<Contact, UpdateContactError> {
     match response.status_code() {
         200 => response.json(),
         401 => Err(response.api_error(UpdateContactError::Unauthorized)),

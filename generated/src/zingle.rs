@@ -141,7 +141,12 @@ impl Client {
         service_id: impl Into<runtime::uuid::Uuid>,
         contact_id: impl Into<runtime::uuid::Uuid>,
     ) -> builder::UpdateContact<'_> {
-        builder::UpdateContact::new(self, service_id.into(), contact_id.into())
+        builder::UpdateContact {
+            client: self,
+            service_id: service_id.into(),
+            contact_id: contact_id.into(),
+            body: None,
+        }
     }
 }
 
@@ -161,20 +166,6 @@ pub mod builder {
 }
 
 impl<'a> builder::UpdateContact<'a> {
-    #[inline]
-    fn new(
-        client: &'a Client,
-        service_id: runtime::uuid::Uuid,
-        contact_id: runtime::uuid::Uuid,
-    ) -> Self {
-        Self {
-            client,
-            service_id,
-            contact_id,
-            body: None,
-        }
-    }
-
     /// The request body.
     pub fn body(mut self, value: impl Into<UpdateContactRequest>) -> Self {
         self.body = Some(value.into());
@@ -253,10 +244,7 @@ static UPDATE_CONTACT_OPERATION: runtime::Operation = runtime::Operation {
 #[inline]
 fn decode_update_contact(
     response: runtime::RawResponse,
-) -> Result<
-    runtime::ResponseValue<UpdateContactResponse>,
-    runtime::Error<std::convert::Infallible>,
-> {
+) -> runtime::Decoded<UpdateContactResponse, std::convert::Infallible> {
     match response.status_code() {
         200 => response.json(),
         _ => Err(response.unexpected()),

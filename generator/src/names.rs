@@ -15,9 +15,48 @@ const KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen",
 ];
 
-/// Type names the generated module itself uses; a schema with one of these
-/// names gets a `Model` suffix instead of shadowing it.
+/// Type names the generated module itself uses, and every name of Rust's
+/// prelude (a schema called `From` would shadow the trait that
+/// `impl From<..>` names); a schema with one of these names gets a `Model`
+/// suffix instead of shadowing it.
 const RESERVED_TYPES: &[&str] = &[
+    // The prelude (2024 edition).
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "AsyncFn",
+    "AsyncFnMut",
+    "AsyncFnOnce",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "ToString",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
+    // The module's own (`New`: every type has a `new` constructor, and a
+    // constructor named after its type is a clippy lint).
+    "New",
     "Client",
     "Error",
     "Secret",
@@ -321,6 +360,8 @@ mod tests {
         assert_eq!(pascal_ident("1"), "V1");
         assert_eq!(type_ident("200Response"), "Type200response");
         assert_eq!(type_ident("Result"), "ResultModel");
+        assert_eq!(type_ident("from"), "FromModel");
+        assert_eq!(type_ident("TryFrom"), "TryFromModel");
         assert_eq!(pascal_ident(""), "Value");
     }
 

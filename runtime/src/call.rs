@@ -11,7 +11,12 @@ use super::{
 };
 
 /// Maps a response onto an operation's documented statuses.
-pub type Decoder<T, E> = fn(RawResponse) -> Result<ResponseValue<T>, Error<E>>;
+pub type Decoder<T, E> = fn(RawResponse) -> Decoded<T, E>;
+
+/// What a [`Decoder`] makes of a response: the typed success value with the
+/// response's status and headers, or the error. Named so that a decoder's
+/// signature stays short whatever its success type.
+pub type Decoded<T, E> = Result<ResponseValue<T>, Error<E>>;
 
 enum State<'a, T, E> {
     /// The request could not be built: the error, returned on the first poll.

@@ -60,7 +60,7 @@ pub mod mock;
 
 pub use auth::{ApiKeyLocation, Credential, SchemeKind, SecurityRequirement, SecurityScheme};
 pub use body::{Body, MultipartPart, Upload};
-pub use call::{Call, Decoder, ResponseCall, stream_success};
+pub use call::{Call, Decoded, Decoder, ResponseCall, stream_success};
 pub use client::{
     BodyMode, ClientCore, DEFAULT_CONNECT_TIMEOUT, DEFAULT_DEADLINE, DEFAULT_IDLE_TIMEOUT,
     DEFAULT_MAX_BODY_SIZE, default_http_client,

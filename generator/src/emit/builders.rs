@@ -115,28 +115,36 @@ fn builder_fields(cx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     fields
 }
 
-/// What a builder's impl makes of those fields: the arguments and field
-/// values of `new`, and a setter per optional parameter (and body).
-struct BuilderImplParts {
-    new_args: Vec<TokenStream>,
-    inits: Vec<TokenStream>,
-    setters: Vec<TokenStream>,
-}
-
-fn builder_impl_parts(cx: &Context<'_>, op: &Operation) -> BuilderImplParts {
-    let mut new_args = vec![quote!(client: &'a Client)];
-    let mut inits = vec![quote!(client,)];
+/// The builder as the client method makes it: the required parameters
+/// from the method's arguments (of the same names), nothing else set.
+pub fn builder_literal(op: &Operation) -> TokenStream {
+    let mut inits = vec![quote!(client: self,)];
     for param in required_params(op) {
         let field = ident(&param.rust_name);
-        let ty = param_type(cx, param);
-        new_args.push(quote!(#field: #ty));
-        inits.push(quote!(#field,));
+        inits.push(quote!(#field: #field.into(),));
     }
+    for param in op.params.iter().filter(|p| !p.required) {
+        let field = ident(&param.rust_name);
+        inits.push(quote!(#field: None,));
+    }
+    match &op.body {
+        Some(body) if body.required => inits.push(quote!(body: body.into(),)),
+        Some(_) => inits.push(quote!(body: None,)),
+        None => {}
+    }
+    if super::paging::keeps_next_url(op) {
+        inits.push(quote!(next_url: None,));
+    }
+    let name = type_ident(&op.builder_name);
+    quote!(builder::#name { #(#inits)* })
+}
+
+/// A setter per optional parameter (and optional body).
+fn setters(cx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
     let mut setters = Vec::new();
     for param in op.params.iter().filter(|p| !p.required) {
         let field = ident(&param.rust_name);
         let ty = param_type(cx, param);
-        inits.push(quote!(#field: None,));
         let doc = param_doc(param);
         let doc = super::docs::doc_attrs([Some(doc.trim_start_matches("- "))]);
         let deprecated = param.deprecated.then(|| quote!(#[deprecated]));
@@ -149,30 +157,17 @@ fn builder_impl_parts(cx: &Context<'_>, op: &Operation) -> BuilderImplParts {
             }
         });
     }
-    if let Some(body) = &op.body {
+    if let Some(body) = op.body.as_ref().filter(|body| !body.required) {
         let ty = body_type(cx, body);
-        if body.required {
-            new_args.push(quote!(body: #ty));
-            inits.push(quote!(body,));
-        } else {
-            inits.push(quote!(body: None,));
-            setters.push(quote! {
-                /// The request body.
-                pub fn body(mut self, value: impl Into<#ty>) -> Self {
-                    self.body = Some(value.into());
-                    self
-                }
-            });
-        }
+        setters.push(quote! {
+            /// The request body.
+            pub fn body(mut self, value: impl Into<#ty>) -> Self {
+                self.body = Some(value.into());
+                self
+            }
+        });
     }
-    if super::paging::keeps_next_url(op) {
-        inits.push(quote!(next_url: None,));
-    }
-    BuilderImplParts {
-        new_args,
-        inits,
-        setters,
-    }
+    setters
 }
 
 fn builder_type(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
@@ -214,11 +209,7 @@ pub fn emit_builder_impls(cx: &Context<'_>, range: std::ops::Range<usize>) -> To
 fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
     let gate = cx.gates.operation(index);
     let name = type_ident(&op.builder_name);
-    let BuilderImplParts {
-        new_args,
-        inits,
-        setters,
-    } = builder_impl_parts(cx, op);
+    let setters = setters(cx, op);
     let paging = super::paging::paging_parts(cx, op);
     let success = success_type(cx, op);
     let error = error_type(cx, op);
@@ -248,19 +239,10 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
     let paging_methods = paging.methods;
     let allow_deprecated = (op.deprecated || op.params.iter().any(|p| p.deprecated))
         .then(|| quote!(#[allow(deprecated)]));
-    // The client and each required parameter of the spec.
-    let allow_arity = (new_args.len() > super::models::CLIPPY_MAX_ARGUMENTS)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
     quote! {
         #gate
         #allow_deprecated
         impl<'a> builder::#name<'a> {
-            #allow_arity
-            #[inline]
-            fn new(#(#new_args),*) -> Self {
-                Self { #(#inits)* }
-            }
-
             #(#setters)*
 
             /// Sends the call; resolves to the body of the success response.

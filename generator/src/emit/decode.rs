@@ -67,7 +67,7 @@ pub fn emit_decoder(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let arms = arms(cx, op);
     quote! {
         #[inline]
-        fn #name(response: runtime::RawResponse) -> Result<runtime::ResponseValue<#success>, runtime::Error<#error>> {
+        fn #name(response: runtime::RawResponse) -> runtime::Decoded<#success, #error> {
             match response.status_code() {
                 #arms
             }

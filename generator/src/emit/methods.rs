@@ -30,18 +30,16 @@ fn method(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
     let gate = cx.gates.operation(index);
     let required = required_params(op);
     let mut args = Vec::new();
-    let mut values = Vec::new();
     for param in &required {
         let arg = ident(&param.rust_name);
         let ty = param_type(cx, param);
         args.push(quote!(#arg: impl Into<#ty>));
-        values.push(quote!(#arg.into()));
     }
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         let ty = body_type(cx, body);
         args.push(quote!(body: impl Into<#ty>));
-        values.push(quote!(body.into()));
     }
+    let builder_value = super::builders::builder_literal(op);
     let doc = method_doc(op, &required);
     let deprecated = op.deprecated.then(|| quote!(#[deprecated]));
     // Each required parameter of the spec is an argument (`&self` counts).
@@ -54,7 +52,7 @@ fn method(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
         #allow_arity
         #[inline]
         pub fn #name(&self, #(#args),*) -> builder::#builder<'_> {
-            builder::#builder::new(self, #(#values),*)
+            #builder_value
         }
     }
 }
