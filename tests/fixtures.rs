@@ -58,6 +58,18 @@ fn wire_names_survive_renaming() {
     let _ = naming::ResultModel { ok: Some(true) };
 }
 
+#[test]
+fn a_variant_is_boxed_by_its_size_as_laid_out_not_with_nested_unions_unboxed() {
+    use composition::{Expanded, Huge, Listed, Wide};
+    // `Expanded` boxes `Huge`, so what holds an `Expanded` is small, and of
+    // `Listed` it is `Wide` that is boxed.
+    let _: fn(Box<Huge>) -> Expanded = Expanded::Huge;
+    let _: fn(Box<Wide>) -> Listed = Listed::Wide;
+    assert!(std::mem::size_of::<Listed>() < 200);
+    let listed: Listed = serde_json::from_value(json!({"link": "cus_1"})).unwrap();
+    assert!(matches!(listed, Listed::Linked(_)), "{listed:?}");
+}
+
 #[tokio::test]
 async fn schemas_named_like_prelude_traits_or_constructors_shadow_nothing() {
     use naming::{Client, FromModel, NewModel};

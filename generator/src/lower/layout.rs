@@ -4,7 +4,9 @@
 //! lays the types out on 64-bit targets, closely enough to find the
 //! outliers.
 
-use crate::ir::{Api, FloatWidth, IntegerWidth, Presence, Response, TypeId, TypeKind, TypeRef};
+use crate::ir::{
+    Api, FloatWidth, IntegerWidth, Presence, Response, TypeId, TypeKind, TypeRef, Union,
+};
 
 /// A variant is boxed when it is at least this much larger than the next
 /// largest (clippy warns from 200 bytes; estimates err on the safe side).
@@ -63,12 +65,14 @@ impl Sizes<'_> {
             }
             TypeKind::Enum(_) => 32,
             TypeKind::Union(u) => {
-                let largest = u
-                    .variants
-                    .iter()
-                    .map(|v| if v.boxed { 8 } else { self.of(&v.ty) })
-                    .max()
-                    .unwrap_or(0);
+                // As it will be laid out: with its own outliers boxed
+                // (decided below from these same sizes), so that a type
+                // holding it is not measured with its unboxed variants.
+                let mut measured = self.variant_sizes(u);
+                for index in outliers(measured.clone()) {
+                    measured[index].1 = 8;
+                }
+                let largest = measured.iter().map(|&(_, size)| size).max().unwrap_or(0);
                 largest.max(if u.tag.is_some() { 80 } else { 0 }) + 8
             }
             TypeKind::Alias(ty) => self.of(ty),
@@ -78,6 +82,16 @@ impl Sizes<'_> {
         self.in_progress[id.0] = false;
         self.known[id.0] = Some(size);
         size
+    }
+
+    /// Each variant's index and size (a boxed one is a pointer).
+    fn variant_sizes(&mut self, union: &Union) -> Vec<(usize, usize)> {
+        union
+            .variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i, if v.boxed { 8 } else { self.of(&v.ty) }))
+            .collect()
     }
 }
 
@@ -120,12 +134,7 @@ pub(super) fn box_large_variants(api: &mut Api) {
         };
         for (t, def) in api.types.iter().enumerate() {
             if let TypeKind::Union(u) = &def.kind {
-                let measured = u
-                    .variants
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| (i, if v.boxed { 8 } else { sizes.of(&v.ty) }))
-                    .collect();
+                let measured = sizes.variant_sizes(u);
                 union_boxes.extend(outliers(measured).into_iter().map(|i| (t, i)));
             }
         }
