@@ -770,10 +770,11 @@ async fn cinnox_update_sends_the_documented_request_example() {
     let response = cinnox_client(&server)
         .update_external_contact("appID", "contactID")
         .body(body)
-        .send_with_response()
+        .send()
+        .with_response()
         .await
         .unwrap();
-    // `send_with_response` keeps the success status and headers beside the typed body.
+    // `with_response` keeps the success status and headers beside the typed body.
     assert_eq!(response.status().as_u16(), 200);
     assert_eq!(response.headers().get("x-request-id").unwrap(), "req-42");
     assert_cinnox_example_result(&response);

@@ -137,7 +137,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::CreateExternalContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    /// Returns a [`builder::CreateExternalContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[inline]
     pub fn create_external_contact(
         &self,
@@ -163,7 +163,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::UpdateExternalContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    /// Returns a [`builder::UpdateExternalContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[inline]
     pub fn update_external_contact(
         &self,
@@ -183,7 +183,7 @@ impl Client {
 pub mod builder {
     use super::*;
 
-    /// A [`Client::create_external_contact`] call (`POST /apps/{appID}/management/create_externalcontact`): set the optional parameters, then `.await` it (or call [`Self::send`] or [`Self::send_with_response`]).
+    /// A [`Client::create_external_contact`] call (`POST /apps/{appID}/management/create_externalcontact`): set the optional parameters, then `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[derive(Clone, Debug)]
     #[must_use = "a request builder does nothing until it is sent or awaited"]
     pub struct CreateExternalContact<'a> {
@@ -192,7 +192,7 @@ pub mod builder {
         pub(super) body: Option<ExternalContactRequest>,
     }
 
-    /// A [`Client::update_external_contact`] call (`PUT /apps/{appID}/management/update_externalcontact/{contactID}`): set the optional parameters, then `.await` it (or call [`Self::send`] or [`Self::send_with_response`]).
+    /// A [`Client::update_external_contact`] call (`PUT /apps/{appID}/management/update_externalcontact/{contactID}`): set the optional parameters, then `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[derive(Clone, Debug)]
     #[must_use = "a request builder does nothing until it is sent or awaited"]
     pub struct UpdateExternalContact<'a> {
@@ -210,7 +210,8 @@ impl<'a> builder::CreateExternalContact<'a> {
         self
     }
 
-    /// Sends the call; resolves to the body of the success response.
+    /// Sends the call; resolves to the body of the success response
+    /// (`.with_response()` on it: with the response's status and headers too).
     #[inline]
     pub fn send(self) -> runtime::Call<'a, ExternalContactResult, ApiError> {
         runtime::Call::new(
@@ -220,15 +221,6 @@ impl<'a> builder::CreateExternalContact<'a> {
         )
     }
 
-    /// Sends the call; resolves to the success body with the response's status and
-    /// headers.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> runtime::ResponseCall<'a, ExternalContactResult, ApiError> {
-        self.send().with_response()
-    }
-
     #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         runtime::Validate::validate(&self.body, "body")?;
@@ -236,12 +228,7 @@ impl<'a> builder::CreateExternalContact<'a> {
             &CREATE_EXTERNAL_CONTACT_OPERATION,
             [
                 "/apps/",
-                &runtime::path_param(
-                    "appID",
-                    &self.app_id,
-                    runtime::PathStyle::Simple,
-                    false,
-                )?,
+                &runtime::path_segment("appID", &self.app_id)?,
                 "/management/create_externalcontact",
             ]
                 .concat(),
@@ -291,7 +278,8 @@ impl<'a> builder::UpdateExternalContact<'a> {
         self
     }
 
-    /// Sends the call; resolves to the body of the success response.
+    /// Sends the call; resolves to the body of the success response
+    /// (`.with_response()` on it: with the response's status and headers too).
     #[inline]
     pub fn send(self) -> runtime::Call<'a, ExternalContactResult, ApiError> {
         runtime::Call::new(
@@ -301,15 +289,6 @@ impl<'a> builder::UpdateExternalContact<'a> {
         )
     }
 
-    /// Sends the call; resolves to the success body with the response's status and
-    /// headers.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> runtime::ResponseCall<'a, ExternalContactResult, ApiError> {
-        self.send().with_response()
-    }
-
     #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         runtime::Validate::validate(&self.body, "body")?;
@@ -317,19 +296,9 @@ impl<'a> builder::UpdateExternalContact<'a> {
             &UPDATE_EXTERNAL_CONTACT_OPERATION,
             [
                 "/apps/",
-                &runtime::path_param(
-                    "appID",
-                    &self.app_id,
-                    runtime::PathStyle::Simple,
-                    false,
-                )?,
+                &runtime::path_segment("appID", &self.app_id)?,
                 "/management/update_externalcontact/",
-                &runtime::path_param(
-                    "contactID",
-                    &self.contact_id,
-                    runtime::PathStyle::Simple,
-                    false,
-                )?,
+                &runtime::path_segment("contactID", &self.contact_id)?,
             ]
                 .concat(),
         );

@@ -140,7 +140,7 @@ impl Client {
     /// - `include_record_payload_in_response` (query `IncludeRecordPayloadInResponse`): Set to true to get the record payload in the response.
     /// - `enforce_optimistic_locking` (query `EnforceOptimisticLocking`): Whether to enforce optimistic locking for this update.
     ///
-    /// Returns a [`builder::UpdateContactByExternalId`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    /// Returns a [`builder::UpdateContactByExternalId`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[inline]
     pub fn update_contact_by_external_id(
         &self,
@@ -161,7 +161,7 @@ impl Client {
 pub mod builder {
     use super::*;
 
-    /// A [`Client::update_contact_by_external_id`] call (`PUT /api/data/v1/Contact/by-externalId/{externalId}`): set the optional parameters, then `.await` it (or call [`Self::send`] or [`Self::send_with_response`]).
+    /// A [`Client::update_contact_by_external_id`] call (`PUT /api/data/v1/Contact/by-externalId/{externalId}`): set the optional parameters, then `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[derive(Clone, Debug)]
     #[must_use = "a request builder does nothing until it is sent or awaited"]
     pub struct UpdateContactByExternalId<'a> {
@@ -186,7 +186,8 @@ impl<'a> builder::UpdateContactByExternalId<'a> {
         self
     }
 
-    /// Sends the call; resolves to the body of the success response.
+    /// Sends the call; resolves to the body of the success response
+    /// (`.with_response()` on it: with the response's status and headers too).
     #[inline]
     pub fn send(
         self,
@@ -198,27 +199,13 @@ impl<'a> builder::UpdateContactByExternalId<'a> {
         )
     }
 
-    /// Sends the call; resolves to the success body with the response's status and
-    /// headers.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> runtime::ResponseCall<'a, RecordUpdateResult, UpdateContactByExternalIdError> {
-        self.send().with_response()
-    }
-
     #[inline]
     fn request(self) -> Result<runtime::Request, runtime::Error> {
         let mut request = runtime::Request::new(
             &UPDATE_CONTACT_BY_EXTERNAL_ID_OPERATION,
             [
                 "/api/data/v1/Contact/by-externalId/",
-                &runtime::path_param(
-                    "externalId",
-                    &self.external_id,
-                    runtime::PathStyle::Simple,
-                    false,
-                )?,
+                &runtime::path_segment("externalId", &self.external_id)?,
             ]
                 .concat(),
         );

@@ -129,7 +129,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[inline]
     pub fn update_contact(&self, id: impl Into<String>) -> builder::UpdateContact<'_> {
         builder::UpdateContact {
@@ -144,7 +144,7 @@ impl Client {
 pub mod builder {
     use super::*;
 
-    /// A [`Client::update_contact`] call (`PUT /contacts/{id}`): set the optional parameters, then `.await` it (or call [`Self::send`] or [`Self::send_with_response`]).
+    /// A [`Client::update_contact`] call (`PUT /contacts/{id}`): set the optional parameters, then `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[derive(Clone, Debug)]
     #[must_use = "a request builder does nothing until it is sent or awaited"]
     pub struct UpdateContact<'a> {
@@ -161,19 +161,11 @@ impl<'a> builder::UpdateContact<'a> {
         self
     }
 
-    /// Sends the call; resolves to the body of the success response.
+    /// Sends the call; resolves to the body of the success response
+    /// (`.with_response()` on it: with the response's status and headers too).
     #[inline]
     pub fn send(self) -> runtime::Call<'a, Contact, UpdateContactError> {
         runtime::Call::new(&self.client.core, self.request(), decode_update_contact)
-    }
-
-    /// Sends the call; resolves to the success body with the response's status and
-    /// headers.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> runtime::ResponseCall<'a, Contact, UpdateContactError> {
-        self.send().with_response()
     }
 
     #[inline]
@@ -181,11 +173,7 @@ impl<'a> builder::UpdateContact<'a> {
         runtime::Validate::validate(&self.body, "body")?;
         let mut request = runtime::Request::new(
             &UPDATE_CONTACT_OPERATION,
-            [
-                "/contacts/",
-                &runtime::path_param("id", &self.id, runtime::PathStyle::Simple, false)?,
-            ]
-                .concat(),
+            ["/contacts/", &runtime::path_segment("id", &self.id)?].concat(),
         );
         if let Some(body) = self.body {
             request.json_body(&body)?;

@@ -134,7 +134,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or call `send_with_response()` for status and headers too.
+    /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[inline]
     pub fn update_contact(
         &self,
@@ -154,7 +154,7 @@ impl Client {
 pub mod builder {
     use super::*;
 
-    /// A [`Client::update_contact`] call (`PUT /services/{service_id}/contacts/{contact_id}`): set the optional parameters, then `.await` it (or call [`Self::send`] or [`Self::send_with_response`]).
+    /// A [`Client::update_contact`] call (`PUT /services/{service_id}/contacts/{contact_id}`): set the optional parameters, then `.await` it for the body, or `.send().with_response().await` for its status and headers too.
     #[derive(Clone, Debug)]
     #[must_use = "a request builder does nothing until it is sent or awaited"]
     pub struct UpdateContact<'a> {
@@ -172,21 +172,13 @@ impl<'a> builder::UpdateContact<'a> {
         self
     }
 
-    /// Sends the call; resolves to the body of the success response.
+    /// Sends the call; resolves to the body of the success response
+    /// (`.with_response()` on it: with the response's status and headers too).
     #[inline]
     pub fn send(
         self,
     ) -> runtime::Call<'a, UpdateContactResponse, std::convert::Infallible> {
         runtime::Call::new(&self.client.core, self.request(), decode_update_contact)
-    }
-
-    /// Sends the call; resolves to the success body with the response's status and
-    /// headers.
-    #[inline]
-    pub fn send_with_response(
-        self,
-    ) -> runtime::ResponseCall<'a, UpdateContactResponse, std::convert::Infallible> {
-        self.send().with_response()
     }
 
     #[inline]
@@ -195,19 +187,9 @@ impl<'a> builder::UpdateContact<'a> {
             &UPDATE_CONTACT_OPERATION,
             [
                 "/services/",
-                &runtime::path_param(
-                    "service_id",
-                    &self.service_id,
-                    runtime::PathStyle::Simple,
-                    false,
-                )?,
+                &runtime::path_segment("service_id", &self.service_id)?,
                 "/contacts/",
-                &runtime::path_param(
-                    "contact_id",
-                    &self.contact_id,
-                    runtime::PathStyle::Simple,
-                    false,
-                )?,
+                &runtime::path_segment("contact_id", &self.contact_id)?,
             ]
                 .concat(),
         );
@@ -968,24 +950,12 @@ pub struct UpdateContactResponse {
 }
 
 impl UpdateContactResponse {
-    /// A `UpdateContactResponse` from its required fields; the optional ones are left out (set them with the methods named after them).
+    /// A `UpdateContactResponse` from its fields.
     pub fn new(status: impl Into<ResponseStatus>, result: impl Into<Contact>) -> Self {
         Self {
             status: status.into(),
             result: result.into(),
         }
-    }
-
-    /// Sets `status`.
-    pub fn status(mut self, value: impl Into<ResponseStatus>) -> Self {
-        self.status = value.into();
-        self
-    }
-
-    /// Sets `result`.
-    pub fn result(mut self, value: impl Into<Contact>) -> Self {
-        self.result = value.into();
-        self
     }
 }
 

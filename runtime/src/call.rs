@@ -65,7 +65,7 @@ fn polled_after_done<E>() -> Error<E> {
 pub struct Call<'a, T, E>(Pending<'a, T, E>);
 
 /// The future of a call that resolves to the typed body with the response's status and
-/// headers (`send_with_response()`).
+/// headers (`send().with_response()` of a request builder).
 #[must_use = "a call does nothing until it is awaited"]
 pub struct ResponseCall<'a, T, E>(Pending<'a, T, E>);
 
@@ -89,7 +89,7 @@ impl<'a, T, E> Call<'a, T, E> {
     }
 
     /// The same call, resolving to the typed body with the response's status and headers
-    /// (what a request builder's `send_with_response()` gives).
+    /// (`client.op().send().with_response().await`).
     pub fn with_response(self) -> ResponseCall<'a, T, E> {
         ResponseCall(self.0)
     }

@@ -101,6 +101,12 @@ fn encode(text: &str) -> String {
     utf8_percent_encode(text, NOT_UNRESERVED).to_string()
 }
 
+/// A path parameter in the default style (`simple`, not exploded): [`path_param`] with
+/// [`PathStyle::Simple`].
+pub fn path_segment<T: Serialize + ?Sized>(name: &str, value: &T) -> Result<String, Error> {
+    path_param(name, value, PathStyle::Simple, false)
+}
+
 /// A path parameter expanded per `style` and `explode`, percent-encoded: the result can never
 /// add a path segment, a query or a fragment. A simple-style value that would be an empty
 /// segment, "." or ".." (which URL parsers resolve away) is rejected with the rule

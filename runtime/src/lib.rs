@@ -67,7 +67,7 @@ pub use client::{
 };
 pub use encode::{
     FormField, PathStyle, QueryStyle, cookie_param, header_param, header_value, json_text,
-    param_text, path_param, push_query,
+    param_text, path_param, path_segment, push_query,
 };
 pub use error::{ApiError, DecodeError, Error, HookError, RawError, Timeout, TokenError};
 pub use hooks::{Attempt, BoxFuture, Hook, Next};

@@ -29,7 +29,7 @@ impl ResponseHead {
 }
 
 /// A successful response: the typed body with the status and headers it came with
-/// (`send_with_response()` of every request builder).
+/// (`send().with_response()` of every request builder).
 #[derive(Clone, Debug)]
 pub struct ResponseValue<T> {
     head: ResponseHead,

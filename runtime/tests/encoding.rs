@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use openapi_rustgen_runtime::{
     ClientCore, Error, Method, PathStyle, QueryStyle, Request, ValidationError, cookie_param,
-    header_param, header_value, json_text, param_text, path_param, push_query,
+    header_param, header_value, json_text, param_text, path_param, path_segment, push_query,
 };
 use serde::Serialize;
 use wiremock::matchers::{header, path, query_param};
@@ -29,7 +29,7 @@ fn path_segments_encode_everything_but_unreserved() {
         (";,=&+:@", "%3B%2C%3D%26%2B%3A%40"),
     ];
     for (raw, encoded) in cases {
-        let segment = path_param("id", &raw, PathStyle::Simple, false).unwrap();
+        let segment = path_segment("id", &raw).unwrap();
         assert_eq!(segment, encoded, "for {raw:?}");
     }
     assert_eq!(
@@ -45,7 +45,7 @@ fn path_segments_encode_everything_but_unreserved() {
 #[test]
 fn path_segments_refuse_dot_segments_and_empty() {
     for raw in ["", ".", ".."] {
-        let err = path_param("petId", &raw, PathStyle::Simple, false).unwrap_err();
+        let err = path_segment("petId", &raw).unwrap_err();
         match err {
             Error::Validation(v) => assert_eq!(v, ValidationError::new("petId", "path segment")),
             other => panic!("unexpected {other:?}"),

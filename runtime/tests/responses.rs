@@ -78,7 +78,7 @@ async fn a_json_body_is_decoded_through_call_and_response_call() {
     assert_eq!(head.status, StatusCode::OK);
     assert_eq!(pet.name, "Rex");
 
-    // `send_with_response()` of a builder: the `Call` of `send()`, turned before it is polled.
+    // `send().with_response()` of a builder: the `Call` of `send()`, turned before it is polled.
     let value = Call::new(&core, Ok(get("/pet")), decode_pet)
         .with_response()
         .await

@@ -1,5 +1,5 @@
 //! One request builder per operation: the parameters (required ones from
-//! the client method, optional ones by name), `send`, `send_with_response`,
+//! the client method, optional ones by name), `send` (and its `with_response()`),
 //! `.await`, and streams where the operation has them. Each builder comes
 //! with its operation's `static` description and response decoder.
 //!
@@ -182,7 +182,7 @@ fn builder_type(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
         true => "set the optional parameters, then ",
     };
     let doc = format!(
-        " A [`Client::{}`] call ({route}): {first}`.await` it (or call [`Self::send`] or [`Self::send_with_response`]).",
+        " A [`Client::{}`] call ({route}): {first}`.await` it for the body, or `.send().with_response().await` for its status and headers too.",
         op.rust_name
     );
     let doc = super::docs::doc_literal(&doc);
@@ -245,17 +245,11 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         impl<'a> builder::#name<'a> {
             #(#setters)*
 
-            /// Sends the call; resolves to the body of the success response.
+            /// Sends the call; resolves to the body of the success response
+            /// (`.with_response()` on it: with the response's status and headers too).
             #[inline]
             pub fn send(self) -> runtime::Call<'a, #success, #error> {
                 runtime::Call::#call(&self.client.core, self.request(), #decoder)
-            }
-
-            /// Sends the call; resolves to the success body with the response's status and
-            /// headers.
-            #[inline]
-            pub fn send_with_response(self) -> runtime::ResponseCall<'a, #success, #error> {
-                self.send().with_response()
             }
 
             #send_stream

@@ -86,7 +86,7 @@ fn method_doc(op: &Operation, required: &[&Param]) -> TokenStream {
         ));
     }
     let returns = format!(
-        "Returns a [`builder::{}`]: `.await` it for the body, or call `send_with_response()` for status and headers too.",
+        "Returns a [`builder::{}`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.",
         op.builder_name
     );
     let parts: Vec<Option<&str>> = [

@@ -256,7 +256,7 @@ pub(super) fn default_path(
 /// The arity past which clippy's `too_many_arguments` fires.
 pub(super) const CLIPPY_MAX_ARGUMENTS: usize = 7;
 
-/// `new` from the required fields, and one setter per field.
+/// `new` from the required fields, and a setter per optional field.
 fn constructor(cx: &Context<'_>, def: &TypeDef, s: &Struct, defaultable: bool) -> TokenStream {
     let mut methods = NameScope::default();
     for reserved in STRUCT_METHODS {
@@ -297,21 +297,28 @@ fn constructor(cx: &Context<'_>, def: &TypeDef, s: &Struct, defaultable: bool) -
         inits.push(quote!(additional_properties: std::collections::BTreeMap::new(),));
     }
     let type_name = &def.name;
-    let new_doc = if args.is_empty() {
-        format!(
+    let has_optional = s.fields.iter().any(|f| !f.presence.is_required());
+    let new_doc = match (args.is_empty(), has_optional) {
+        (true, _) => format!(
             " A `{type_name}` with every field left out (set them with the methods named after them)."
-        )
-    } else {
-        format!(
+        ),
+        (false, true) => format!(
             " A `{type_name}` from its required fields; the optional ones are left out (set them with the methods named after them)."
-        )
+        ),
+        (false, false) => format!(" A `{type_name}` from its fields."),
     };
     let body = if defaultable && args.is_empty() {
         quote!(Self::default())
     } else {
         quote!(Self { #(#inits)* })
     };
-    let setters = s.fields.iter().map(|field| setter(cx, &mut methods, field));
+    // A required field is an argument of `new` and a public field: a
+    // setter would only repeat them.
+    let setters = s
+        .fields
+        .iter()
+        .filter(|field| !field.presence.is_required())
+        .map(|field| setter(cx, &mut methods, field));
     // The spec requires that many fields: each is an argument, in the
     // order the schema lists them.
     let allow_arity =
@@ -328,6 +335,8 @@ fn constructor(cx: &Context<'_>, def: &TypeDef, s: &Struct, defaultable: bool) -
     }
 }
 
+/// The setter of an optional field: `Some` of the value, or for a nullable
+/// one anything that converts into `runtime::Nullable`.
 fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStream {
     let name = ident(&field.rust_name);
     let base = field.rust_name.as_str();
@@ -335,25 +344,18 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
     let setter_name = methods.claim(&wanted);
     let setter = ident(&setter_name);
     let inner = rust_type(cx.api, &field.ty);
-    let wrap = |value: TokenStream| {
-        if field.boxed {
-            quote!(Box::new(#value))
-        } else {
-            value
-        }
-    };
-    let (arg, value) = match field.presence {
-        Presence::Required => (quote!(impl Into<#inner>), wrap(quote!(value.into()))),
-        Presence::Optional => {
-            let inner_value = wrap(quote!(value.into()));
-            (quote!(impl Into<#inner>), quote!(Some(#inner_value)))
-        }
-        Presence::RequiredNullable if field.boxed => (
-            quote!(impl Into<Option<#inner>>),
-            quote!(value.into().map(Box::new)),
+    let nullable = field.presence == Presence::OptionalNullable;
+    let (arg, value) = match (nullable, field.boxed) {
+        (false, false) => (quote!(impl Into<#inner>), quote!(Some(value.into()))),
+        (false, true) => (
+            quote!(impl Into<#inner>),
+            quote!(Some(Box::new(value.into()))),
         ),
-        Presence::RequiredNullable => (quote!(impl Into<Option<#inner>>), quote!(value.into())),
-        Presence::OptionalNullable if field.boxed => (
+        (true, false) => (
+            quote!(impl Into<runtime::Nullable<#inner>>),
+            quote!(value.into()),
+        ),
+        (true, true) => (
             quote!(impl Into<runtime::Nullable<#inner>>),
             quote!(match value.into() {
                 runtime::Nullable::Value(v) => runtime::Nullable::Value(Box::new(v)),
@@ -361,17 +363,12 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
                 runtime::Nullable::Absent => runtime::Nullable::Absent,
             }),
         ),
-        Presence::OptionalNullable => (
-            quote!(impl Into<runtime::Nullable<#inner>>),
-            quote!(value.into()),
-        ),
     };
-    let doc = format!(" Sets `{}`.", field.rust_name);
+    let doc = super::docs::doc_literal(&format!(" Sets `{}`.", field.rust_name));
     let deprecated = deprecated_attr(field);
     // A field that can only be present (`()`, a `null` schema) is set
     // without an argument.
-    if field.ty == TypeRef::Unit && field.presence == Presence::Optional {
-        let doc = super::docs::doc_literal(&doc);
+    if field.ty == TypeRef::Unit && !nullable {
         return quote! {
             #[doc = #doc]
             #deprecated
@@ -381,7 +378,6 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
             }
         };
     }
-    let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
         #deprecated

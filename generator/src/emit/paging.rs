@@ -60,7 +60,7 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
         #[doc = #pages_doc]
         #[inline]
         pub fn pages(self) -> runtime::Pages<'a, Self, #page, #error> {
-            runtime::Pages::new(self, Self::send_with_response, #advance)
+            runtime::Pages::new(self, |request| request.send().with_response(), #advance)
         }
 
         /// The items of every page, in order; the next page is fetched only when the

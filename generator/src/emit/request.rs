@@ -75,6 +75,11 @@ fn param_checks(cx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
         .filter_map(|param| {
             let name = ident(&param.rust_name);
             let wire = &param.wire_name;
+            // Only the type's own checks: the runtime's impl for `Option`
+            // looks inside.
+            if param.constraints.is_empty() && refers_to_validated(cx, &param.ty) {
+                return Some(quote!(runtime::Validate::validate(&self.#name, #wire)?;));
+            }
             let inner = checks_for(
                 cx,
                 &param.ty,
@@ -118,7 +123,12 @@ fn path_expression(op: &Operation) -> TokenStream {
                         };
                         let explode = param.explode;
                         let value = param_value(param);
-                        quote!(&runtime::path_param(#name, #value, #style, #explode)?)
+                        if param.style == ParamStyle::Simple && !explode {
+                            // The default style, the common case.
+                            quote!(&runtime::path_segment(#name, #value)?)
+                        } else {
+                            quote!(&runtime::path_param(#name, #value, #style, #explode)?)
+                        }
                     }
                     // Lowering declares every placeholder.
                     None => quote!(""),

@@ -17,7 +17,6 @@ const BUILDER_MEMBERS: &[&str] = &[
     "client",
     "body",
     "send",
-    "send_with_response",
     "send_stream",
     "into_future",
     "request",
