@@ -37,7 +37,7 @@ fn temporary_path(path: &Path) -> PathBuf {
 /// Writes `contents` to `path` unless it already holds exactly that.
 /// Returns whether the file changed.
 pub fn write_if_changed(path: &Path, contents: &str) -> Result<bool> {
-    if std::fs::read(path).is_ok_and(|existing| existing == contents.as_bytes()) {
+    if holds_exactly(path, contents.as_bytes()) {
         return Ok(false);
     }
     if path.is_dir() {
@@ -60,6 +60,33 @@ pub fn write_if_changed(path: &Path, contents: &str) -> Result<bool> {
         write_error(path)(err)
     })?;
     Ok(true)
+}
+
+/// Whether the file at `path` holds exactly `contents`: its length first,
+/// then its bytes block by block, so that an unchanged large module is
+/// never read into memory whole.
+fn holds_exactly(path: &Path, contents: &[u8]) -> bool {
+    use std::io::Read;
+    let Ok(mut file) = std::fs::File::open(path) else {
+        return false;
+    };
+    let same_length = file
+        .metadata()
+        .is_ok_and(|m| m.is_file() && m.len() == contents.len() as u64);
+    if !same_length {
+        return false;
+    }
+    let mut block = vec![0; 64 * 1024];
+    let mut rest = contents;
+    loop {
+        match file.read(&mut block) {
+            Ok(0) => return rest.is_empty(),
+            Ok(n) if rest.starts_with(&block[..n]) => rest = &rest[n..],
+            Ok(_) => return false,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
 }
 
 /// Removes temporaries of earlier runs (killed ones) in a folder.
@@ -151,7 +178,7 @@ impl FileSet {
         let mut stage = || -> Result<()> {
             for (relative, contents) in &self.files {
                 let path = root.join(relative);
-                if std::fs::read(&path).is_ok_and(|existing| existing == contents.as_bytes()) {
+                if holds_exactly(&path, contents.as_bytes()) {
                     continue;
                 }
                 if path.is_dir() {
@@ -213,4 +240,47 @@ fn finish_journal(root: &Path) -> Result<()> {
         .map(|(from, to)| (PathBuf::from(from), PathBuf::from(to)))
         .collect();
     commit(root, &staged)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_holds_exactly_its_bytes_across_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("module.rs");
+        // Past two 64 KiB blocks, so that the last comparison is a partial block.
+        let contents: Vec<u8> = (0..150_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+        std::fs::write(&path, &contents).unwrap();
+        assert!(holds_exactly(&path, &contents));
+        let mut late = contents.clone();
+        late[140_000] = b'#';
+        assert!(!holds_exactly(&path, &late), "a byte in the last block");
+        let mut early = contents.clone();
+        early[3] = b'#';
+        assert!(!holds_exactly(&path, &early), "a byte in the first block");
+        assert!(
+            !holds_exactly(&path, &contents[..contents.len() - 1]),
+            "shorter"
+        );
+        let mut longer = contents.clone();
+        longer.push(b'\n');
+        assert!(!holds_exactly(&path, &longer), "longer");
+        assert!(
+            !holds_exactly(&dir.path().join("absent.rs"), b""),
+            "no file"
+        );
+        assert!(!holds_exactly(dir.path(), b""), "a folder");
+    }
+
+    #[test]
+    fn an_unchanged_file_is_not_written_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lib.rs");
+        assert!(write_if_changed(&path, "fn a() {}\n").unwrap());
+        assert!(!write_if_changed(&path, "fn a() {}\n").unwrap());
+        assert!(write_if_changed(&path, "fn b() {}\n").unwrap());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "fn b() {}\n");
+    }
 }
