@@ -137,7 +137,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::CreateExternalContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
+    /// Returns a [`builder::CreateExternalContact`] to `.await`.
     #[inline]
     pub fn create_external_contact(
         &self,
@@ -163,7 +163,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::UpdateExternalContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
+    /// Returns a [`builder::UpdateExternalContact`] to `.await`.
     #[inline]
     pub fn update_external_contact(
         &self,

@@ -140,7 +140,7 @@ impl Client {
     /// - `include_record_payload_in_response` (query `IncludeRecordPayloadInResponse`): Set to true to get the record payload in the response.
     /// - `enforce_optimistic_locking` (query `EnforceOptimisticLocking`): Whether to enforce optimistic locking for this update.
     ///
-    /// Returns a [`builder::UpdateContactByExternalId`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
+    /// Returns a [`builder::UpdateContactByExternalId`] to `.await`.
     #[inline]
     pub fn update_contact_by_external_id(
         &self,

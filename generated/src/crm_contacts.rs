@@ -129,7 +129,7 @@ impl Client {
     /// Optional, set on the builder:
     /// - `body`: the request body
     ///
-    /// Returns a [`builder::UpdateContact`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.
+    /// Returns a [`builder::UpdateContact`] to `.await`.
     #[inline]
     pub fn update_contact(&self, id: impl Into<String>) -> builder::UpdateContact<'_> {
         builder::UpdateContact {

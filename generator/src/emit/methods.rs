@@ -85,10 +85,7 @@ fn method_doc(op: &Operation, required: &[&Param]) -> TokenStream {
             optional.join("\n")
         ));
     }
-    let returns = format!(
-        "Returns a [`builder::{}`]: `.await` it for the body, or `.send().with_response().await` for its status and headers too.",
-        op.builder_name
-    );
+    let returns = format!("Returns a [`builder::{}`] to `.await`.", op.builder_name);
     let parts: Vec<Option<&str>> = [
         op.summary.as_deref(),
         op.description.as_deref(),
