@@ -106,7 +106,7 @@ pub(super) fn shorten_ref_chains(
 }
 
 /// `#/components/<kind>/<name>`: a reference to a whole component.
-fn is_component_ref(reference: &str) -> bool {
+pub(super) fn is_component_ref(reference: &str) -> bool {
     reference.starts_with("#/components/")
         && reference.trim_start_matches("#/").split('/').count() == 3
 }

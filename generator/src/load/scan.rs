@@ -245,9 +245,7 @@ impl Node<'_, '_, '_> {
         }
         // The `$ref` key is the last path segment; the referring node is
         // the object that holds it.
-        let tokens: Vec<&str> = reference.trim_start_matches("#/").split('/').collect();
-        let component = tokens.len() == 3 && tokens[0] == "components";
-        if reference.starts_with("#/") && !component {
+        if reference.starts_with("#/") && !super::refs::is_component_ref(reference) {
             self.scanner
                 .findings
                 .nested_refs
