@@ -972,6 +972,31 @@ async fn real_world_classes_send_what_the_spec_says() {
         .await
         .unwrap();
     assert_eq!(names, ["a", "b", "c"]);
+    // `Link: <...>; rel="next"` pagination over free-form objects.
+    Mock::given(method("GET"))
+        .and(path("/clients"))
+        .and(wiremock::matchers::query_param_is_missing("page"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "link",
+                    format!("<{}/clients?page=2>; rel=\"next\"", server.uri()),
+                )
+                .set_body_json(json!([{"id": 1}, {"id": 2}])),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/clients"))
+        .and(query_param("page", "2"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 3}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let clients: Vec<_> = client.list_clients().items().try_collect().await.unwrap();
+    let ids: Vec<_> = clients.iter().map(|c| c["id"].as_i64()).collect();
+    assert_eq!(ids, [Some(1), Some(2), Some(3)]);
     // Offset pagination advances by the page's length and stops at a short page.
     Mock::given(method("GET"))
         .and(path("/records"))

@@ -70,10 +70,15 @@ impl<'a, B: Clone, P, E> Pages<'a, B, P, E> {
     }
 
     /// The items of every page, in order.
-    pub fn items<I>(self, items: fn(P) -> Vec<I>) -> Items<'a, B, P, I, E> {
+    pub fn items<I>(self, items: fn(P) -> Vec<I>) -> Items<'a, I, E>
+    where
+        B: Clone + Send + 'a,
+        P: 'a,
+        I: 'a,
+        E: 'a,
+    {
         Items {
-            pages: self,
-            items,
+            pages: Box::new(PagesOfItems { pages: self, items }),
             ready: VecDeque::new(),
         }
     }
@@ -90,19 +95,46 @@ impl<B: Clone + Unpin, P, E> Stream for Pages<'_, B, P, E> {
 /// The items of a list operation across its pages (the `items()` method of a paginated
 /// operation's request builder): the next page is fetched only when the items of the one
 /// before are used up, so `take(n)` fetches no page it does not need.
-pub struct Items<'a, B, P, I, E> {
-    pages: Pages<'a, B, P, E>,
-    items: fn(P) -> Vec<I>,
+///
+/// Only the item and error types are in its name: the page type and the builder are kept
+/// behind one box, so that `items()`'s signature stays short whatever the page type is
+/// (clippy's `type_complexity` counted them all).
+pub struct Items<'a, I, E> {
+    pages: Box<dyn PageItems<I, E> + Send + 'a>,
     ready: VecDeque<I>,
 }
 
-impl<B, P, I, E> fmt::Debug for Items<'_, B, P, I, E> {
+/// The pages of a list, each turned into its items.
+trait PageItems<I, E> {
+    fn poll_items(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Vec<I>, Error<E>>>>;
+    /// No page after this one (after an error).
+    fn stop(&mut self);
+}
+
+struct PagesOfItems<'a, B, P, I, E> {
+    pages: Pages<'a, B, P, E>,
+    items: fn(P) -> Vec<I>,
+}
+
+impl<B: Clone, P, I, E> PageItems<I, E> for PagesOfItems<'_, B, P, I, E> {
+    fn poll_items(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<Vec<I>, Error<E>>>> {
+        self.pages
+            .poll_page(cx)
+            .map(|page| page.map(|page| page.map(self.items)))
+    }
+
+    fn stop(&mut self) {
+        self.pages.next = None;
+    }
+}
+
+impl<I, E> fmt::Debug for Items<'_, I, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Items").finish_non_exhaustive()
     }
 }
 
-impl<B: Clone, P, I, E> Items<'_, B, P, I, E> {
+impl<I, E> Items<'_, I, E> {
     /// The next item; `None` after the last item of the last page.
     pub async fn next(&mut self) -> Option<Result<I, Error<E>>> {
         std::future::poll_fn(|cx| self.poll_item(cx)).await
@@ -113,20 +145,20 @@ impl<B: Clone, P, I, E> Items<'_, B, P, I, E> {
             if let Some(item) = self.ready.pop_front() {
                 return Poll::Ready(Some(Ok(item)));
             }
-            match self.pages.poll_page(cx) {
+            match self.pages.poll_items(cx) {
                 Poll::Pending => return Poll::Pending,
                 Poll::Ready(None) => return Poll::Ready(None),
                 Poll::Ready(Some(Err(err))) => {
-                    self.pages.next = None;
+                    self.pages.stop();
                     return Poll::Ready(Some(Err(err)));
                 }
-                Poll::Ready(Some(Ok(page))) => self.ready.extend((self.items)(page)),
+                Poll::Ready(Some(Ok(items))) => self.ready.extend(items),
             }
         }
     }
 }
 
-impl<B: Clone + Unpin, P, I: Unpin, E> Stream for Items<'_, B, P, I, E> {
+impl<I: Unpin, E> Stream for Items<'_, I, E> {
     type Item = Result<I, Error<E>>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {

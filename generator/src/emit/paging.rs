@@ -66,7 +66,7 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
         /// The items of every page, in order; the next page is fetched only when the
         /// items before it are used up (so `take(n)` fetches no page it does not need).
         #[inline]
-        pub fn items(self) -> runtime::Items<'a, Self, #page, #item, #error> {
+        pub fn items(self) -> runtime::Items<'a, #item, #error> {
             self.pages().items(|page| #items_of)
         }
     };
