@@ -42,10 +42,11 @@ pub struct GeneratedModule {
 
 /// Sections of this total weight (about operations and types) and more are
 /// shared out over threads: below it, a second thread (its start, its own
-/// heap's fresh pages) costs more than it saves. Measured on the corpus:
-/// one thread is 6-8 % quicker at weight 32-56 (keeper, propolis-server),
-/// even at 81-88, 24 % slower at 89 with larger types (hubspot).
-const PARALLEL_FROM_WEIGHT: usize = 64;
+/// heap's fresh pages) costs more than it saves. Measured on the corpus with
+/// each worker on a CPU of its own (`parallel::placement`): two threads are
+/// 2-5 % quicker at weight 32-50 (keeper, museum), 10 % slower at 12
+/// (petstore), 10-25 % quicker from 56 (propolis-server, buildomat, hubspot).
+const PARALLEL_FROM_WEIGHT: usize = 24;
 
 /// The module name a spec file gets by default: its stem, as an identifier
 /// that is no keyword and no name a crate's own files take.

@@ -9,6 +9,7 @@
 
 mod bundle;
 mod convert31;
+mod halves;
 mod refs;
 mod scan;
 mod yaml;
@@ -96,7 +97,7 @@ fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
 fn parse_plain_json(path: &Path, bytes: &[u8]) -> Option<LoadedSpec> {
     let text = std::str::from_utf8(bytes).ok()?;
     let openapi = if bytes.len() > LARGE_SPEC_BYTES {
-        decode_in_two(text)?
+        halves::decode(text)?
     } else {
         let findings = scan::scan(&mut serde_json::Deserializer::from_str(text)).ok()?;
         if !findings.is_plain_3_0() {
@@ -113,76 +114,6 @@ fn parse_plain_json(path: &Path, bytes: &[u8]) -> Option<LoadedSpec> {
         not_schemas: BTreeMap::new(),
         bundled: bundle::Bundled::default(),
     })
-}
-
-/// A large document in two halves on two threads: `components` (usually
-/// the bigger part) on a second thread, while this one scans the document
-/// and decodes the other members. The members are split out as raw text
-/// first, which costs a fraction of decoding them.
-fn decode_in_two(text: &str) -> Option<openapiv3::OpenAPI> {
-    let members = serde_json::from_str::<Members>(text).ok()?.0;
-    let components = members
-        .iter()
-        .find(|(key, _)| key == "components")
-        .map(|(_, raw)| *raw);
-    std::thread::scope(|scope| {
-        let components = components.map(|raw| {
-            scope.spawn(move || serde_json::from_str::<openapiv3::Components>(raw.get()).ok())
-        });
-        let mut findings = scan::Findings::default();
-        for (key, raw) in &members {
-            let mut value = serde_json::Deserializer::from_str(raw.get());
-            scan::scan_member(key, &mut value, &mut findings).ok()?;
-        }
-        if !findings.is_plain_3_0() {
-            return None;
-        }
-        let mut rest = String::with_capacity(text.len());
-        rest.push('{');
-        for (key, raw) in members.iter().filter(|(key, _)| key != "components") {
-            if rest.len() > 1 {
-                rest.push(',');
-            }
-            rest.push_str(&serde_json::to_string(key).ok()?);
-            rest.push(':');
-            rest.push_str(raw.get());
-        }
-        rest.push('}');
-        let mut openapi: openapiv3::OpenAPI = serde_json::from_str(&rest).ok()?;
-        openapi.components = match components {
-            Some(handle) => Some(handle.join().ok().flatten()?),
-            None => None,
-        };
-        Some(openapi)
-    })
-}
-
-/// The members of a JSON object, in order, each as its raw text.
-struct Members<'a>(Vec<(String, &'a serde_json::value::RawValue)>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Members<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        struct Visit<'a>(std::marker::PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> serde::de::Visitor<'de> for Visit<'a> {
-            type Value = Members<'a>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
-                self,
-                mut map: A,
-            ) -> std::result::Result<Self::Value, A::Error> {
-                let mut members = Vec::new();
-                while let Some(member) = map.next_entry()? {
-                    members.push(member);
-                }
-                Ok(Members(members))
-            }
-        }
-        deserializer.deserialize_map(Visit(std::marker::PhantomData))
-    }
 }
 
 /// The general path: the document as a `serde_json::Value` tree, checked,

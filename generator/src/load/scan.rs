@@ -45,9 +45,13 @@ impl Findings {
                 .openapi
                 .as_deref()
                 .is_some_and(|v| v.starts_with("3.0."))
-            && self.foreign_refs.is_empty()
-            && self.nested_refs.is_empty()
-            && !self.external_refs
+            && self.needs_no_rewrite()
+    }
+
+    /// Whether no reference needs a rewrite before the typed decoding
+    /// (what a part of a document can tell on its own).
+    pub fn needs_no_rewrite(&self) -> bool {
+        self.foreign_refs.is_empty() && self.nested_refs.is_empty() && !self.external_refs
     }
 }
 
@@ -70,6 +74,28 @@ pub fn scan_member<'de, D: Deserializer<'de>>(
     Member {
         key: Cow::Owned(key.to_string()),
         findings,
+    }
+    .deserialize(value)
+}
+
+/// Scans one entry of the document's `paths` (a path item or an
+/// extension), adding to `findings`, as the scan of the whole would.
+pub fn scan_path_entry<'de, D: Deserializer<'de>>(
+    key: &str,
+    value: D,
+    findings: &mut Findings,
+) -> Result<(), D::Error> {
+    let mut scanner = Scanner {
+        path: vec![
+            Segment::Key(Cow::Borrowed("paths")),
+            Segment::Key(Cow::Owned(key.to_string())),
+        ],
+        findings,
+    };
+    Node {
+        scanner: &mut scanner,
+        context: Context::Walk.child("paths").child(key),
+        ref_value: false,
     }
     .deserialize(value)
 }

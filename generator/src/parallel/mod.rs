@@ -1,6 +1,8 @@
 //! Work shared out over scoped threads: each takes the next item from an
 //! atomic index until none is left; results come back in item order.
 
+mod placement;
+
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// `f` of every item, on up to `threads` threads (this one included), the
@@ -21,7 +23,9 @@ pub fn map<T: Sync, R: Send>(
     // Stable: equal weights keep file order.
     order.sort_by_key(|&i| std::cmp::Reverse(weight(&items[i])));
     let next = AtomicUsize::new(0);
+    let spread = placement::Spread::new(threads);
     let work = || {
+        spread.take_cpu();
         let mut done = Vec::new();
         loop {
             let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) else {
@@ -44,6 +48,24 @@ pub fn map<T: Sync, R: Send>(
     });
     results.sort_by_key(|(i, _)| *i);
     results.into_iter().map(|(_, r)| r).collect()
+}
+
+/// `a` on a second thread and `b` on this one, each on a CPU of its own
+/// where there are two; both results. A panic in `a` goes on here.
+pub fn join<RA: Send, RB>(a: impl FnOnce() -> RA + Send, b: impl FnOnce() -> RB) -> (RA, RB) {
+    let spread = placement::Spread::new(2);
+    std::thread::scope(|scope| {
+        let helper = scope.spawn(|| {
+            spread.take_cpu();
+            a()
+        });
+        spread.take_cpu();
+        let b = b();
+        match helper.join() {
+            Ok(a) => (a, b),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
 }
 
 /// How many threads to use: the caller's choice, or one per core for work
@@ -70,6 +92,13 @@ mod tests {
             );
         }
         assert!(map(&Vec::<u8>::new(), 4, |_| 0, |x| *x).is_empty());
+    }
+
+    #[test]
+    fn join_returns_both_results() {
+        let items: Vec<u64> = (0..1000).collect();
+        let (sum, max) = join(|| items.iter().sum::<u64>(), || items.iter().max().copied());
+        assert_eq!((sum, max), (499_500, Some(999)));
     }
 
     #[test]
