@@ -91,6 +91,39 @@ async fn schemas_named_like_prelude_traits_or_constructors_shadow_nothing() {
     assert_eq!(back.into.as_deref(), Some("back"));
 }
 
+#[tokio::test]
+async fn operations_named_like_the_client_or_prelude_names_shadow_nothing() {
+    use naming::{Client, builder};
+    use wiremock::matchers::{method, path, query_param};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    for (verb, route) in [("GET", "/client"), ("GET", "/result")] {
+        Mock::given(method(verb))
+            .and(path(route))
+            .respond_with(ResponseTemplate::new(204))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("POST"))
+        .and(path("/into"))
+        .and(query_param("into", "x"))
+        .respond_with(ResponseTemplate::new(204))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    // The builders took a `Call` suffix: inside `mod builder`, `Client`,
+    // `Into` and `Result` still name the client and the prelude's. The
+    // method is `into_2`: `client.into()` is the prelude's `Into::into`.
+    let call: builder::ClientCall<'_> = client.client();
+    call.await.unwrap();
+    let call: builder::IntoCall<'_> = client.into_2().into("x");
+    call.await.unwrap();
+    let call: builder::ResultCall<'_> = client.result();
+    call.await.unwrap();
+}
+
 #[test]
 fn received_structs_decode_as_serde_derive_would() {
     use naming::Reader;

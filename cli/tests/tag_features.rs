@@ -28,19 +28,50 @@ fn cargo_check(dir: &Path, target: &Path, features: &[&str]) {
     );
 }
 
+/// The crate `generate --crate` writes for a fixture, with the workspace's
+/// lock file.
+fn generate_crate(repo: &Path, fixture: &str, krate: &Path) {
+    let status = Command::new(env!("CARGO_BIN_EXE_openapi-rustgen"))
+        .args(["generate", "--name", "tagged", "--spec"])
+        .arg(repo.join("tests/fixtures").join(fixture))
+        .arg("--crate")
+        .arg(krate)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::fs::copy(repo.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
+}
+
+/// A target folder of its own: the outer `cargo test` holds the workspace's.
+fn target(repo: &Path) -> std::path::PathBuf {
+    repo.join("target").join("tag-features-check")
+}
+
+#[test]
+fn items_several_tags_use_compile_with_exactly_those_tags() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let krate = dir.path().join("shared");
+    generate_crate(repo, "tag_features_shared.yaml", &krate);
+    // Each tag alone leaves the others' serde imports, scheme statics and
+    // the `defaults` module's import out; so does none.
+    for tags in [
+        &[][..],
+        &["read"],
+        &["write"],
+        &["orders"],
+        &["read", "write", "orders"],
+    ] {
+        cargo_check(&krate, &target(repo), tags);
+    }
+}
+
 #[test]
 fn every_tag_alone_and_none_compile() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path().join("tagged");
-    let status = Command::new(env!("CARGO_BIN_EXE_openapi-rustgen"))
-        .args(["generate", "--name", "tagged", "--spec"])
-        .arg(repo.join("tests/fixtures/tag_features.yaml"))
-        .arg("--crate")
-        .arg(&krate)
-        .status()
-        .unwrap();
-    assert!(status.success());
+    generate_crate(repo, "tag_features.yaml", &krate);
     let source = std::fs::read_to_string(krate.join("src/tag_features.rs")).unwrap();
     // The gates of the types no operation reaches, as the fixture says:
     // the `cfg` among the attribute lines right above the type.
@@ -100,12 +131,13 @@ fn every_tag_alone_and_none_compile() {
     let manifest = std::fs::read_to_string(krate.join("Cargo.toml")).unwrap();
     assert!(manifest.contains("health = []"), "{manifest}");
 
-    std::fs::copy(repo.join("Cargo.lock"), krate.join("Cargo.lock")).unwrap();
-    // A target folder of its own: the outer `cargo test` holds the workspace's.
-    let target = repo.join("target").join("tag-features-check");
-    cargo_check(&krate, &target, &[]);
-    cargo_check(&krate, &target, &["runs"]);
-    cargo_check(&krate, &target, &["steps"]);
-    cargo_check(&krate, &target, &["health"]);
-    cargo_check(&krate, &target, &["runs", "steps"]);
+    for tags in [
+        &[][..],
+        &["runs"],
+        &["steps"],
+        &["health"],
+        &["runs", "steps"],
+    ] {
+        cargo_check(&krate, &target(repo), tags);
+    }
 }

@@ -132,6 +132,22 @@ impl Gates {
         self.types.get(id.0).map(Gate::cfg).unwrap_or_default()
     }
 
+    /// `#[cfg(...)]` for an item that `users` use (an import, a static):
+    /// on when any of them compiles, so that it is never unused.
+    pub fn used_by(&self, users: impl IntoIterator<Item = User>) -> TokenStream {
+        let gates: Option<Vec<&Gate>> = users
+            .into_iter()
+            .map(|user| match user {
+                User::Operation(index) => self.operations.get(index),
+                User::Type(id) => self.types.get(id.0),
+            })
+            .collect();
+        // A user without a gate (or features off): always on.
+        gates
+            .map(|gates| Gate::either_cfg(&gates))
+            .unwrap_or_default()
+    }
+
     /// `#[cfg(...)]` for a shared error enum.
     pub fn shared_error(&self, index: usize) -> TokenStream {
         self.shared_errors
@@ -260,6 +276,13 @@ fn path_group(rest: &[&str], route: &[&str]) -> String {
         .to_string()
 }
 
+/// An item that uses a shared one.
+#[derive(Clone, Copy, Debug)]
+pub enum User {
+    Operation(usize),
+    Type(TypeId),
+}
+
 /// When an item compiles: every clause holds, a clause being any one of its
 /// features. No clause: always.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -292,15 +315,50 @@ impl Gate {
     }
 
     fn cfg(&self) -> TokenStream {
+        match self.predicate() {
+            Some(predicate) => quote!(#[cfg(#predicate)]),
+            None => TokenStream::new(),
+        }
+    }
+
+    /// The condition inside `cfg(...)`; `None` for always.
+    fn predicate(&self) -> Option<TokenStream> {
         match self.0.as_slice() {
-            [] => TokenStream::new(),
-            [one] => {
-                let one = predicate(one);
-                quote!(#[cfg(#one)])
-            }
+            [] => None,
+            [one] => Some(predicate(one)),
             clauses => {
                 let clauses = clauses.iter().map(predicate);
-                quote!(#[cfg(all(#(#clauses),*))])
+                Some(quote!(all(#(#clauses),*)))
+            }
+        }
+    }
+
+    /// `#[cfg(...)]` on when any of `gates` is: nothing when one of them
+    /// is always on (or there are none). Gates of one clause merge into
+    /// one `any`; a longer gate that this clause implies is left out.
+    fn either_cfg(gates: &[&Gate]) -> TokenStream {
+        if gates.iter().any(|g| g.0.is_empty()) {
+            return TokenStream::new();
+        }
+        let single: BTreeSet<String> = gates
+            .iter()
+            .filter(|g| g.0.len() == 1)
+            .flat_map(|g| g.0[0].iter().cloned())
+            .collect();
+        let mut longer: Vec<&Gate> = gates
+            .iter()
+            .copied()
+            .filter(|g| g.0.len() > 1 && !g.0.iter().any(|c| c.is_subset(&single)))
+            .collect();
+        longer.sort_by(|a, b| a.0.cmp(&b.0));
+        longer.dedup();
+        let merged = (!single.is_empty()).then(|| Gate::any(single));
+        let mut predicates = merged.iter().chain(longer).filter_map(Gate::predicate);
+        match (predicates.next(), predicates.next()) {
+            (None, _) => TokenStream::new(),
+            (Some(one), None) => quote!(#[cfg(#one)]),
+            (Some(first), Some(second)) => {
+                quote!(#[cfg(any(#first, #second #(, #predicates)*))])
             }
         }
     }
@@ -473,6 +531,44 @@ components:
         assert_eq!(gate("Run"), runs);
         assert_eq!(gate("Step"), runs);
         assert_eq!(gates.operations[0], runs);
+    }
+
+    fn gate(clauses: &[&[&str]]) -> Gate {
+        Gate(
+            clauses
+                .iter()
+                .map(|c| c.iter().map(|f| f.to_string()).collect())
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn an_item_its_users_share_is_on_when_any_of_them_is() {
+        let either = |gates: &[Gate]| {
+            let gates: Vec<&Gate> = gates.iter().collect();
+            Gate::either_cfg(&gates).to_string().replace(' ', "")
+        };
+        // One clause each: one `any` of all their features.
+        assert_eq!(
+            either(&[gate(&[&["a"]]), gate(&[&["b", "c"]]), gate(&[&["a"]])]),
+            r#"#[cfg(any(feature="a",feature="b",feature="c"))]"#
+        );
+        // A user that is always on makes the item always on.
+        assert_eq!(either(&[gate(&[&["a"]]), gate(&[])]), "");
+        assert_eq!(either(&[]), "");
+        // A longer gate stays whole, unless a clause of it implies the rest.
+        assert_eq!(
+            either(&[gate(&[&["a"]]), gate(&[&["b"], &["c"]])]),
+            r#"#[cfg(any(feature="a",all(feature="b",feature="c")))]"#
+        );
+        assert_eq!(
+            either(&[gate(&[&["a"]]), gate(&[&["a"], &["c"]])]),
+            r#"#[cfg(feature="a")]"#
+        );
+        assert_eq!(
+            either(&[gate(&[&["b"], &["c"]]), gate(&[&["b"], &["c"]])]),
+            r#"#[cfg(all(feature="b",feature="c"))]"#
+        );
     }
 
     fn groups_of(routes: &[(&str, &[&str])]) -> Vec<Vec<String>> {

@@ -251,13 +251,19 @@ pub fn pascal_ident(raw: &str) -> String {
     name
 }
 
+/// Whether a type name is one the module itself uses or Rust's prelude
+/// gives, which a generated type of that name would shadow.
+pub fn is_reserved_type(name: &str) -> bool {
+    RESERVED_TYPES.contains(&name)
+}
+
 /// A PascalCase type name that avoids the module's own names.
 pub fn type_ident(raw: &str) -> String {
     let mut name = pascal_ident(raw);
     if name.starts_with('V') && raw.starts_with(|c: char| c.is_ascii_digit()) {
         name.replace_range(0..1, "Type");
     }
-    if RESERVED_TYPES.contains(&name.as_str()) {
+    if is_reserved_type(&name) {
         name.push_str("Model");
     }
     name

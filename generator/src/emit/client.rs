@@ -6,6 +6,7 @@ use quote::{format_ident, quote};
 
 use super::Context;
 use super::docs::{doc_attrs, own_line};
+use crate::features::User;
 use crate::ir::{ParamLocation, SecurityKind, SecurityScheme};
 
 pub fn emit_client(cx: &Context<'_>) -> TokenStream {
@@ -30,11 +31,14 @@ pub fn emit_client(cx: &Context<'_>) -> TokenStream {
             }
         }
     });
-    let scheme_statics = api
-        .security_schemes
-        .iter()
-        .filter(|s| scheme_used(cx, s))
-        .map(scheme_static);
+    let scheme_statics = api.security_schemes.iter().filter_map(|scheme| {
+        let users = scheme_users(cx, scheme);
+        (!users.is_empty()).then(|| {
+            let gate = cx.gates.used_by(users);
+            let item = scheme_static(scheme);
+            quote!(#gate #item)
+        })
+    });
     let setters = api.security_schemes.iter().map(credential_setters);
     let idempotency_doc = match &api.idempotency_header {
         Some(header) => format!(" Sends a fresh key in `{header}` (the header this API documents) with every POST and PATCH that does not set one, the same on every retry of a call; those calls then retry like idempotent ones."),
@@ -192,13 +196,20 @@ fn constructors(cx: &Context<'_>) -> TokenStream {
 
 /// Statics only for schemes some operation uses (the setters exist for
 /// every scheme, so credentials can be set either way).
-fn scheme_used(cx: &Context<'_>, scheme: &SecurityScheme) -> bool {
-    cx.api.operations.iter().any(|op| {
-        op.security
-            .iter()
-            .flatten()
-            .any(|name| *name == scheme.name)
-    })
+/// The operations that name a scheme (whose statics refer to its own).
+fn scheme_users(cx: &Context<'_>, scheme: &SecurityScheme) -> Vec<User> {
+    cx.api
+        .operations
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| {
+            op.security
+                .iter()
+                .flatten()
+                .any(|name| *name == scheme.name)
+        })
+        .map(|(index, _)| User::Operation(index))
+        .collect()
 }
 
 pub(super) fn scheme_static_ident(scheme: &SecurityScheme) -> proc_macro2::Ident {

@@ -296,41 +296,55 @@ fn prelude(cx: &Context<'_>) -> Result<TokenStream, String> {
     })
 }
 
-/// The serde traits some type derives or implements, imported once.
+/// The serde traits some type derives or implements, imported once; with
+/// tag features, each on when a type using it compiles.
 fn serde_imports(cx: &Context<'_>) -> TokenStream {
+    use crate::features::User;
     use crate::ir::TypeKind;
-    let (mut serialize, mut deserialize, mut from_map) = (false, false, false);
+    // `Deserializer` names the parameter of the `Deserialize` impls that
+    // `FromMap` structs get.
+    let mut users: [(&str, Vec<User>); 3] = [
+        ("Deserialize", Vec::new()),
+        ("Deserializer", Vec::new()),
+        ("Serialize", Vec::new()),
+    ];
     for (index, def) in cx.api.types.iter().enumerate() {
         if matches!(def.kind, TypeKind::Alias(_) | TypeKind::External(_)) {
             continue;
         }
-        let traits = SerdeTraits::of(cx, TypeId(index));
-        serialize |= traits.serialize;
-        deserialize |= traits.deserialize;
-        if let TypeKind::Struct(s) = &def.kind {
-            from_map |= deserialize::uses_from_map(cx, TypeId(index), def, s);
+        let id = TypeId(index);
+        let traits = SerdeTraits::of(cx, id);
+        let from_map = match &def.kind {
+            TypeKind::Struct(s) => deserialize::uses_from_map(cx, id, def, s),
+            _ => false,
+        };
+        for (used, (_, users)) in [traits.deserialize, from_map, traits.serialize]
+            .into_iter()
+            .zip(&mut users)
+        {
+            if used {
+                users.push(User::Type(id));
+            }
         }
     }
-    // `Deserializer` names the parameter of the `Deserialize` impls that
-    // `FromMap` structs get.
-    let names: Vec<Ident> = [
-        ("Deserialize", deserialize),
-        ("Deserializer", from_map),
-        ("Serialize", serialize),
-    ]
-    .into_iter()
-    .filter(|(_, used)| *used)
-    .map(|(name, _)| format_ident!("{name}"))
-    .collect();
-    match names.as_slice() {
-        [] => TokenStream::new(),
-        [name] => quote!(
-            use runtime::serde::#name;
-        ),
-        names => quote!(
-            use runtime::serde::{#(#names),*};
-        ),
+    // One `use` per gate, the names in the order above.
+    let mut imports: Vec<(String, TokenStream, Vec<Ident>)> = Vec::new();
+    for (name, users) in users.into_iter().filter(|(_, users)| !users.is_empty()) {
+        let gate = cx.gates.used_by(users);
+        let key = gate.to_string();
+        let name = format_ident!("{name}");
+        match imports.iter_mut().find(|(k, _, _)| *k == key) {
+            Some((_, _, names)) => names.push(name),
+            None => imports.push((key, gate, vec![name])),
+        }
     }
+    imports
+        .into_iter()
+        .map(|(_, gate, names)| match names.as_slice() {
+            [name] => quote!(#gate use runtime::serde::#name;),
+            names => quote!(#gate use runtime::serde::{#(#names),*};),
+        })
+        .collect()
 }
 
 /// Which optional runtime features the generated module needs.

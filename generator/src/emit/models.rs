@@ -391,7 +391,7 @@ fn setter(cx: &Context<'_>, methods: &mut NameScope, field: &Field) -> TokenStre
 fn defaults_module(cx: &Context<'_>) -> TokenStream {
     let mut functions = Vec::new();
     // Only defaults of model or runtime types need the parent's names.
-    let mut names_models = false;
+    let mut naming_parent = Vec::new();
     for &id in &cx.order {
         let def = cx.api.def(id);
         let TypeKind::Struct(s) = &def.kind else {
@@ -407,7 +407,9 @@ fn defaults_module(cx: &Context<'_>) -> TokenStream {
                 .as_ref()
                 .and_then(|v| default_function(cx, def, field, v))
             {
-                names_models |= !is_prelude_type(&field.ty);
+                if !is_prelude_type(&field.ty) {
+                    naming_parent.push(crate::features::User::Type(id));
+                }
                 functions.push(quote!(#gate #function));
             }
         }
@@ -415,8 +417,10 @@ fn defaults_module(cx: &Context<'_>) -> TokenStream {
     if functions.is_empty() {
         return TokenStream::new();
     }
-    let uses = names_models.then(|| {
+    let uses = (!naming_parent.is_empty()).then(|| {
+        let gate = cx.gates.used_by(naming_parent);
         quote!(
+            #gate
             use super::*;
         )
     });

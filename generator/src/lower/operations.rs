@@ -27,6 +27,11 @@ const CLIENT_METHODS: &[&str] = &[
     "default",
     "clone",
     "fmt",
+    // Every type has these through the prelude's blanket `Into` and
+    // `TryInto`; they take `self`, so `client.into()` would call the trait's
+    // method, not an operation's `&self` one.
+    "into",
+    "try_into",
 ];
 
 impl<'a> Lowerer<'a> {
@@ -290,8 +295,9 @@ pub(super) fn idempotency_header(operations: &[Operation]) -> Option<String> {
 }
 
 /// Renames builders named like a type (`buyTickets` with a body schema
-/// `BuyTickets`), which would shadow the type inside `mod builder`: the
-/// builder, not the model, gets a `Call` suffix.
+/// `BuyTickets`), or like a name the module or Rust's prelude gives
+/// (`client`: `Client`, `into`: `Into`), which would shadow it inside
+/// `mod builder`: the builder, not the model, gets a `Call` suffix.
 pub(super) fn rename_builders_named_like_types(api: &mut crate::ir::Api) {
     let mut names = NameScope::default();
     for def in &api.types {
@@ -303,7 +309,10 @@ pub(super) fn rename_builders_named_like_types(api: &mut crate::ir::Api) {
     let types: std::collections::BTreeSet<&str> =
         api.types.iter().map(|d| d.name.as_str()).collect();
     let colliding: Vec<usize> = (0..api.operations.len())
-        .filter(|&i| types.contains(api.operations[i].builder_name.as_str()))
+        .filter(|&i| {
+            let name = api.operations[i].builder_name.as_str();
+            types.contains(name) || crate::names::is_reserved_type(name)
+        })
         .collect();
     for index in colliding {
         let renamed = names.claim(&format!("{}Call", api.operations[index].builder_name));
