@@ -115,10 +115,10 @@ async fn operations_named_like_the_client_or_prelude_names_shadow_nothing() {
     let client = Client::with_base_url(server.uri());
     // The builders took a `Call` suffix: inside `mod builder`, `Client`,
     // `Into` and `Result` still name the client and the prelude's. The
-    // method is `into_2`: `client.into()` is the prelude's `Into::into`.
+    // method is `call_into`: `client.into()` is the prelude's `Into::into`.
     let call: builder::ClientCall<'_> = client.client();
     call.await.unwrap();
-    let call: builder::IntoCall<'_> = client.into_2().into("x");
+    let call: builder::IntoCall<'_> = client.call_into().into("x");
     call.await.unwrap();
     let call: builder::ResultCall<'_> = client.result();
     call.await.unwrap();

@@ -30,12 +30,13 @@ fn cargo_check(dir: &Path, target: &Path, features: &[&str]) {
 
 /// The crate `generate --crate` writes for a fixture, with the workspace's
 /// lock file.
-fn generate_crate(repo: &Path, fixture: &str, krate: &Path) {
+fn generate_crate(repo: &Path, fixture: &str, krate: &Path, extra: &[&str]) {
     let status = Command::new(env!("CARGO_BIN_EXE_openapi-rustgen"))
         .args(["generate", "--name", "tagged", "--spec"])
         .arg(repo.join("tests/fixtures").join(fixture))
         .arg("--crate")
         .arg(krate)
+        .args(extra)
         .status()
         .unwrap();
     assert!(status.success());
@@ -52,15 +53,18 @@ fn items_several_tags_use_compile_with_exactly_those_tags() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path().join("shared");
-    generate_crate(repo, "tag_features_shared.yaml", &krate);
+    generate_crate(repo, "tag_features_shared.yaml", &krate, &["--mocks"]);
     // Each tag alone leaves the others' serde imports, scheme statics and
-    // the `defaults` module's import out; so does none.
+    // the `defaults` module's import out; so does none. The mocks compile
+    // with no operation in them too.
     for tags in [
         &[][..],
         &["read"],
         &["write"],
         &["orders"],
         &["read", "write", "orders"],
+        &["mock"],
+        &["mock", "write"],
     ] {
         cargo_check(&krate, &target(repo), tags);
     }
@@ -71,7 +75,7 @@ fn every_tag_alone_and_none_compile() {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
     let dir = tempfile::tempdir().unwrap();
     let krate = dir.path().join("tagged");
-    generate_crate(repo, "tag_features.yaml", &krate);
+    generate_crate(repo, "tag_features.yaml", &krate, &[]);
     let source = std::fs::read_to_string(krate.join("src/tag_features.rs")).unwrap();
     // The gates of the types no operation reaches, as the fixture says:
     // the `cfg` among the attribute lines right above the type.

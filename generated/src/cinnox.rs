@@ -1348,7 +1348,7 @@ impl runtime::Validate for ExternalContactSocialContact {
 #[cfg(feature = "mock")]
 pub mod mock {
     use super::*;
-    pub use runtime::mock::{MockServer, OperationMock};
+    pub use super::runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::create_external_contact`] (`POST /apps/{appID}/management/create_externalcontact`): `ok` answers `200`.
     pub fn create_external_contact() -> OperationMock<

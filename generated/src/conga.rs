@@ -902,7 +902,7 @@ pub type RecordUpdateResult = std::collections::BTreeMap<
 #[cfg(feature = "mock")]
 pub mod mock {
     use super::*;
-    pub use runtime::mock::{MockServer, OperationMock};
+    pub use super::runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::update_contact_by_external_id`] (`PUT /api/data/v1/Contact/by-externalId/{externalId}`): `ok` answers `200`.
     pub fn update_contact_by_external_id() -> OperationMock<

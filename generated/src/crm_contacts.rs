@@ -1111,7 +1111,7 @@ impl runtime::Validate for UpdateContactRequest {
 #[cfg(feature = "mock")]
 pub mod mock {
     use super::*;
-    pub use runtime::mock::{MockServer, OperationMock};
+    pub use super::runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::update_contact`] (`PUT /contacts/{id}`): `ok` answers `200`.
     pub fn update_contact() -> OperationMock<Contact, UpdateContactRequest> {

@@ -998,7 +998,7 @@ impl<'de> runtime::de::FromMap<'de> for UpdateContactResponse {
 #[cfg(feature = "mock")]
 pub mod mock {
     use super::*;
-    pub use runtime::mock::{MockServer, OperationMock};
+    pub use super::runtime::mock::{MockServer, OperationMock};
 
     /// Mocks [`Client::update_contact`] (`PUT /services/{service_id}/contacts/{contact_id}`): `ok` answers `200`.
     pub fn update_contact() -> OperationMock<

@@ -21,7 +21,9 @@ pub fn emit_mock_module(cx: &Context<'_>) -> TokenStream {
         .iter()
         .enumerate()
         .map(|(index, op)| mock_function(cx, index, op));
-    // The functions name the module's types; with none, nothing does.
+    // The functions name the module's types; with none, nothing does. The
+    // re-exports name `runtime` through `super`, so that they resolve with
+    // no function compiled (no operations, or no tag feature on).
     let uses_models = (!cx.api.operations.is_empty()).then(|| {
         let gate = cx.gates.any_operation();
         quote!(#gate use super::*;)
@@ -40,7 +42,7 @@ pub fn emit_mock_module(cx: &Context<'_>) -> TokenStream {
         #gate
         pub mod mock {
             #uses_models
-            pub use runtime::mock::{MockServer, OperationMock};
+            pub use super::runtime::mock::{MockServer, OperationMock};
 
             #(#functions)*
         }

@@ -27,12 +27,23 @@ const CLIENT_METHODS: &[&str] = &[
     "default",
     "clone",
     "fmt",
-    // Every type has these through the prelude's blanket `Into` and
-    // `TryInto`; they take `self`, so `client.into()` would call the trait's
-    // method, not an operation's `&self` one.
-    "into",
-    "try_into",
 ];
+
+/// Methods every type has through the prelude's blanket `Into` and
+/// `TryInto`: they take `self`, so `client.into()` would call the trait's
+/// method, not an operation's `&self` one. Such an operation's method gets
+/// a `call_` prefix (an `into_` name taking `&self` is against clippy's
+/// `wrong_self_convention`).
+const PRELUDE_BY_VALUE_METHODS: &[&str] = &["into", "try_into"];
+
+/// The method name of an operation.
+fn method_name(id: &str) -> String {
+    let name = snake_ident(id);
+    match PRELUDE_BY_VALUE_METHODS.contains(&name.as_str()) {
+        true => format!("call_{name}"),
+        false => name,
+    }
+}
 
 impl<'a> Lowerer<'a> {
     pub(super) fn lower_operations(
@@ -115,7 +126,7 @@ impl<'a> Lowerer<'a> {
             Some(id) if !id.trim().is_empty() => id.clone(),
             _ => synthesized_operation_id(method, path),
         };
-        let rust_name = names.methods.claim(&snake_ident(&id));
+        let rust_name = names.methods.claim(&method_name(&id));
         let builder_name = names.builders.claim(&pascal_ident(&id));
         let type_base = pascal_ident(&id);
         let params = self.lower_params(item, operation, &parts, &type_base, pointer)?;
