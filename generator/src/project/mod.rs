@@ -114,6 +114,9 @@ pub fn crate_files(specs: &[PathBuf], options: &CrateOptions) -> Result<CrateOut
     if let Some(warning) = too_many_features(cargo_toml.features, specs) {
         warnings.push(warning);
     }
+    if let Some(warning) = not_snake_case(&options.package, specs) {
+        warnings.push(warning);
+    }
     files.insert(PathBuf::from("Cargo.toml"), cargo_toml.text);
     Ok(CrateOutput {
         files,
@@ -141,6 +144,25 @@ fn too_many_features(count: usize, specs: &[PathBuf]) -> Option<Warning> {
              crates.io, or generate it with --no-tag-features"
         ),
     })
+}
+
+/// A package name with capitals: rustc's `non_snake_case` lint warns about
+/// the library's name when the crate is built (`cargo new` warns too).
+fn not_snake_case(package: &str, specs: &[PathBuf]) -> Option<Warning> {
+    package
+        .contains(|c: char| c.is_ascii_uppercase())
+        .then(|| Warning {
+            location: Location {
+                file: specs.first().cloned().unwrap_or_default(),
+                line_col: None,
+                pointer: None,
+            },
+            message: format!(
+                "the crate name `{package}` is not snake_case: rustc warns about it when the crate \
+             is built (`non_snake_case`); `{}` would not",
+                heck::ToSnakeCase::to_snake_case(package)
+            ),
+        })
 }
 
 fn lib_rs(package: &str, modules: &[(String, String)], vendored: bool) -> Result<String> {
@@ -317,5 +339,19 @@ mod tests {
             warning.message
         );
         assert!(too_many_features(0, &specs).is_none());
+    }
+
+    #[test]
+    fn a_crate_name_rustc_would_warn_about_is_warned_about() {
+        let specs = [PathBuf::from("api.yaml")];
+        for fine in ["pets", "pet-store", "pet_store2"] {
+            assert!(not_snake_case(fine, &specs).is_none(), "{fine}");
+        }
+        let warning = not_snake_case("PetStore", &specs).unwrap();
+        assert!(
+            warning.message.contains("`pet_store` would not"),
+            "{}",
+            warning.message
+        );
     }
 }
