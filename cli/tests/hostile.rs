@@ -146,6 +146,32 @@ fn duplicate_keys_are_refused_not_overwritten() {
         "{}",
         stderr(&out)
     );
+    // Deep inside, in a small document and in one large enough to be
+    // decoded on two threads (the key seventeenth in its mapping there).
+    let filler: String = (0..2000)
+        .map(|i| {
+            format!(
+                r#""S{i}": {{"type": "string", "description": "{}"}},"#,
+                "d".repeat(40)
+            )
+        })
+        .collect();
+    let keys: String = (0..16).map(|i| format!(r#""k{i}": {{}},"#)).collect();
+    for (name, filler) in [("small.json", ""), ("large.json", filler.as_str())] {
+        let text = format!(
+            r#"{{"openapi": "3.0.3", "info": {{"title": "t", "version": "1"}}, "paths": {{}},
+              "components": {{"schemas": {{{filler} "Pet": {{"type": "object", "properties": {{
+                {keys} "name": {{"type": "string"}}, "name": {{"type": "integer"}}}}}}}}}}}}"#
+        );
+        write(dir.path(), name, &text);
+        let out = run(&["generate", "--spec", name, "--out", "api.rs"], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{name}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("duplicate key `name`"),
+            "{name}: {}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]

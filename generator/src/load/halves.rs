@@ -1,127 +1,62 @@
-//! A large JSON document decoded on two threads. Its members, and the
-//! entries of its `paths`, are split out as raw text (a fraction of the
-//! cost of decoding them) and shared out by size: `components` and the
-//! first path entries on a second thread, the rest here. Each thread scans
-//! its share for references that need a rewrite and decodes it; the
-//! document is then put together in its order.
+//! A large JSON document decoded on two threads: `components` (usually
+//! the larger part) on a second thread, while this one scans the whole
+//! document and decodes the other members. The members are split out as
+//! raw text first, which costs a fraction of decoding them. (Finer parts,
+//! runs of schemas and path entries shared out by size, were measured and
+//! not kept: moving the decoded path items back into one map, some 9 kB
+//! each and into fresh pages, cost what the threads saved.)
 
 use indexmap::IndexMap;
-use openapiv3::{Components, OpenAPI, Paths};
+use openapiv3::{Components, OpenAPI};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use super::scan;
-
-/// A byte of a path entry costs about this many bytes of `components`:
-/// openapiv3 decodes every path item and parameter through serde's
-/// buffered untagged enums (measured on the nexus specs: 148 kB of paths
-/// 7 ms, 105 kB of components 1.7 ms).
-const PATH_BYTE_COST: usize = 3;
 
 /// The typed document, or `None` for the general path: the document is
 /// no plain OpenAPI 3.0 JSON document, has a key twice, or does not
 /// decode (the general path locates the error).
 pub(super) fn decode(text: &str) -> Option<OpenAPI> {
     let members = Members::of(text)?;
-    let paths = match members.get("paths") {
-        Some(raw) => Members::of(raw.get())?,
-        None => Members::default(),
-    };
     let components = members.get("components");
-    let (first, second) = paths.0.split_at(helper_share(components, &paths));
-    let on_helper = || {
+    let decode_components =
+        || components.map(|raw| serde_json::from_str::<Components>(raw.get()).ok());
+    let decode_rest = || {
         let mut findings = scan::Findings::default();
-        let components = match components {
-            Some(raw) => {
-                let mut value = serde_json::Deserializer::from_str(raw.get());
-                scan::scan_member("components", &mut value, &mut findings).ok()?;
-                Some(serde_json::from_str::<Components>(raw.get()).ok()?)
-            }
-            None => None,
-        };
-        let paths = decode_path_entries(first, &mut findings)?;
-        findings.needs_no_rewrite().then_some((components, paths))
+        for (key, raw) in &members.0 {
+            let mut value = serde_json::Deserializer::from_str(raw.get());
+            scan::scan_member(key, &mut value, &mut findings).ok()?;
+        }
+        if !findings.is_plain_3_0() {
+            return None;
+        }
+        let rest = members.0.iter().filter(|(key, _)| key != "components");
+        serde_json::from_str::<OpenAPI>(&object_text(rest)?).ok()
     };
-    let here = || {
-        let mut findings = scan::Findings::default();
-        let document = decode_other_members(&members, &mut findings)?;
-        let paths = decode_path_entries(second, &mut findings)?;
-        findings.is_plain_3_0().then_some((document, paths))
+    let (components, document) = crate::parallel::join(decode_components, decode_rest);
+    let mut document = document?;
+    document.components = match components {
+        Some(decoded) => Some(decoded?),
+        None => None,
     };
-    let (on_helper, here) = crate::parallel::join(on_helper, here);
-    let (components, mut paths) = on_helper?;
-    let (mut document, rest) = here?;
-    paths.paths.extend(rest.paths);
-    paths.extensions.extend(rest.extensions);
-    document.components = components;
-    document.paths = paths;
     Some(document)
 }
 
-/// How many path entries go to the second thread with `components`: as
-/// many as bring its share to half the cost.
-fn helper_share(components: Option<&RawValue>, paths: &Members<'_>) -> usize {
-    let cost = |raw: &RawValue| raw.get().len() * PATH_BYTE_COST;
-    let total: usize = components.map_or(0, |raw| raw.get().len())
-        + paths.0.iter().map(|(_, raw)| cost(raw)).sum::<usize>();
-    let mut share = components.map_or(0, |raw| raw.get().len());
-    paths
-        .0
-        .iter()
-        .position(|(_, raw)| {
-            let full = 2 * share >= total;
-            share += cost(raw);
-            full
-        })
-        .unwrap_or(paths.0.len())
-}
-
-/// The document without `components`, its `paths` left empty.
-fn decode_other_members(members: &Members<'_>, findings: &mut scan::Findings) -> Option<OpenAPI> {
+/// The text of an object of these members.
+fn object_text<'e, 'a: 'e>(
+    members: impl Iterator<Item = &'e (String, &'a RawValue)>,
+) -> Option<String> {
     let mut text = String::from("{");
-    for (key, raw) in &members.0 {
-        if key == "components" {
-            continue;
-        }
-        let value = if key == "paths" {
-            "{}"
-        } else {
-            let mut value = serde_json::Deserializer::from_str(raw.get());
-            scan::scan_member(key, &mut value, findings).ok()?;
-            raw.get()
-        };
+    for (key, raw) in members {
         if text.len() > 1 {
             text.push(',');
         }
         text.push_str(&serde_json::to_string(key).ok()?);
         text.push(':');
-        text.push_str(value);
+        text.push_str(raw.get());
     }
     text.push('}');
-    serde_json::from_str(&text).ok()
-}
-
-/// Path entries as openapiv3's `Paths` takes them: keys starting with `/`
-/// are path items, `x-` extensions, and others are ignored.
-fn decode_path_entries(
-    entries: &[(String, &RawValue)],
-    findings: &mut scan::Findings,
-) -> Option<Paths> {
-    let mut paths = Paths::default();
-    for (key, raw) in entries {
-        let mut value = serde_json::Deserializer::from_str(raw.get());
-        scan::scan_path_entry(key, &mut value, findings).ok()?;
-        if key.starts_with('/') {
-            paths
-                .paths
-                .insert(key.clone(), serde_json::from_str(raw.get()).ok()?);
-        } else if key.starts_with("x-") {
-            paths
-                .extensions
-                .insert(key.clone(), serde_json::from_str(raw.get()).ok()?);
-        }
-    }
-    Some(paths)
+    Some(text)
 }
 
 /// The members of a JSON object, in order, each as its raw text.
@@ -195,45 +130,45 @@ mod tests {
         for (name, json) in fixtures_as_json() {
             let findings = scan::scan(&mut serde_json::Deserializer::from_str(&json)).unwrap();
             let whole = serde_json::from_str::<OpenAPI>(&json).ok();
-            let halves = decode(&json);
+            let parts = decode(&json);
             if findings.is_plain_3_0() && whole.is_some() {
                 plain += 1;
-                assert_eq!(halves, whole, "{name}");
+                assert_eq!(parts, whole, "{name}");
             } else {
-                assert_eq!(halves, None, "{name}: goes down the general path");
+                assert_eq!(parts, None, "{name}: goes down the general path");
             }
         }
         assert!(plain >= 3, "only {plain} fixtures took the fast path");
     }
 
     #[test]
-    fn path_entries_are_shared_out_in_order_with_extensions() {
+    fn the_halves_are_put_back_together_in_order() {
         let mut json = String::from(
             r#"{"openapi":"3.0.3","info":{"title":"t","version":"1"},"paths":{"x-first":{"a":1},"#,
         );
+        let long = "d".repeat(1000);
         for i in 0..40 {
             json.push_str(&format!(
-                r#""/items/{i}":{{"get":{{"operationId":"get{i}","responses":{{"200":{{"description":"ok"}}}}}}}},"#
+                r#""/items/{i}":{{"get":{{"operationId":"get{i}","description":"{long}","responses":{{"200":{{"description":"ok"}}}}}}}},"#
             ));
         }
-        json.push_str(
-            r#""x-last":true,"other":1},"components":{"schemas":{"A":{"type":"string"}}}}"#,
-        );
+        json.push_str(r#""x-last":true,"other":1},"components":{"schemas":{"#);
+        let schemas: Vec<String> = (0..40)
+            .map(|i| format!(r#""S{i}":{{"type":"string","description":"{long}"}}"#))
+            .collect();
+        json.push_str(&schemas.join(","));
+        json.push_str(r#"},"responses":{"Gone":{"description":"gone"}},"x-ext":1}}"#);
         let whole: OpenAPI = serde_json::from_str(&json).unwrap();
-        let halves = decode(&json).expect("a plain 3.0 document");
-        assert_eq!(halves, whole);
-        let keys: Vec<&String> = halves.paths.paths.keys().collect();
+        let parts = decode(&json).expect("a plain 3.0 document");
+        assert_eq!(parts, whole);
+        let keys: Vec<&String> = parts.paths.paths.keys().collect();
         assert_eq!(keys.len(), 40);
         assert_eq!(keys[0], "/items/0");
         assert_eq!(keys[39], "/items/39");
-        let shared = helper_share(
-            Members::of(&json).unwrap().get("components"),
-            &Members::of(Members::of(&json).unwrap().get("paths").unwrap().get()).unwrap(),
-        );
-        assert!(
-            shared > 0 && shared < 42,
-            "both threads get path entries ({shared})"
-        );
+        assert_eq!(parts.paths.extensions.len(), 2);
+        let components = parts.components.as_ref().unwrap();
+        assert_eq!(components.schemas.keys().nth(39).unwrap(), "S39");
+        assert!(components.responses.contains_key("Gone"));
     }
 
     #[test]

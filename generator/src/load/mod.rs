@@ -62,8 +62,8 @@ impl LoadedSpec {
     }
 }
 
-/// JSON specs above this size are worth a second thread: their
-/// `components` are decoded beside the rest of the document.
+/// JSON specs above this size are worth more threads: they are decoded in
+/// halves (`halves.rs`).
 pub(crate) const LARGE_SPEC_BYTES: usize = 64 * 1024;
 
 /// Reads and parses one spec file.
@@ -72,48 +72,57 @@ pub fn load(path: &Path) -> Result<LoadedSpec> {
         path: path.to_path_buf(),
         source,
     })?;
-    parse(path, &bytes)
+    parse_owned(path, bytes)
 }
 
 /// Parses spec text; `path` is only used in messages.
 pub fn parse(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
-    parse_located(path, bytes).map_err(|err| err.with_line(&String::from_utf8_lossy(bytes)))
+    parse_owned(path, bytes.to_vec())
 }
 
-fn parse_located(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
-    if looks_like_json(bytes) {
-        if let Some(loaded) = parse_plain_json(path, bytes) {
-            return Ok(loaded);
-        }
-    }
-    parse_tree(path, bytes)
+/// Parses spec text it owns: a large spec's text is kept, not copied.
+fn parse_owned(path: &Path, bytes: Vec<u8>) -> Result<LoadedSpec> {
+    let bytes = match looks_like_json(&bytes) {
+        true => match parse_plain_json(path, bytes) {
+            Ok(loaded) => return Ok(loaded),
+            Err(bytes) => bytes,
+        },
+        false => bytes,
+    };
+    parse_tree(path, &bytes).map_err(|err| err.with_line(&String::from_utf8_lossy(&bytes)))
 }
 
 /// The fast path, for a JSON OpenAPI 3.0 document that needs no rewrite
 /// (most specs): a scan of the text for what would need one, and the typed
 /// decoding straight from the text. No `serde_json::Value` tree is built.
-/// `None` sends the document down the general path, which also locates
-/// any error.
-fn parse_plain_json(path: &Path, bytes: &[u8]) -> Option<LoadedSpec> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let openapi = if bytes.len() > LARGE_SPEC_BYTES {
-        halves::decode(text)?
-    } else {
-        let findings = scan::scan(&mut serde_json::Deserializer::from_str(text)).ok()?;
-        if !findings.is_plain_3_0() {
-            return None;
-        }
-        serde_json::from_str(text).ok()?
+/// The bytes come back for the general path, which also locates any error.
+fn parse_plain_json(path: &Path, bytes: Vec<u8>) -> std::result::Result<LoadedSpec, Vec<u8>> {
+    let text = String::from_utf8(bytes).map_err(|err| err.into_bytes())?;
+    let openapi = match text.len() > LARGE_SPEC_BYTES {
+        true => halves::decode(&text),
+        false => decode_whole(&text),
     };
-    Some(LoadedSpec {
+    let Some(openapi) = openapi else {
+        return Err(text.into_bytes());
+    };
+    Ok(LoadedSpec {
         path: path.to_path_buf(),
         openapi,
         warnings: Vec::new(),
-        text: text.to_string(),
+        text,
         nested_refs: BTreeMap::new(),
         not_schemas: BTreeMap::new(),
         bundled: bundle::Bundled::default(),
     })
+}
+
+/// A small document scanned, then decoded in one piece.
+fn decode_whole(text: &str) -> Option<openapiv3::OpenAPI> {
+    let findings = scan::scan(&mut serde_json::Deserializer::from_str(text)).ok()?;
+    if !findings.is_plain_3_0() {
+        return None;
+    }
+    serde_json::from_str(text).ok()
 }
 
 /// The general path: the document as a `serde_json::Value` tree, checked,

@@ -1,6 +1,7 @@
 //! One pass over a spec document that finds what the typed parse cannot
 //! handle by itself: the version fields, `$ref`s that cross component kinds,
-//! and `$ref`s that point inside a component.
+//! `$ref`s that point inside a component, and keys given twice in a mapping
+//! (which the typed parse would take one of without a word).
 //!
 //! It is a serde visitor, so it runs over any self-describing input: the
 //! raw JSON bytes (where it allocates almost nothing, which lets a plain
@@ -34,6 +35,9 @@ pub struct Findings {
     pub nested_refs: Vec<String>,
     /// Whether some `$ref` names another file.
     pub external_refs: bool,
+    /// Whether some mapping may have a key twice (by hash: a collision only
+    /// costs the detour through the general path, which says where).
+    pub repeated_key: bool,
 }
 
 impl Findings {
@@ -45,13 +49,46 @@ impl Findings {
                 .openapi
                 .as_deref()
                 .is_some_and(|v| v.starts_with("3.0."))
-            && self.needs_no_rewrite()
+            && self.decodes_as_it_is()
     }
 
-    /// Whether no reference needs a rewrite before the typed decoding
-    /// (what a part of a document can tell on its own).
-    pub fn needs_no_rewrite(&self) -> bool {
-        self.foreign_refs.is_empty() && self.nested_refs.is_empty() && !self.external_refs
+    /// Whether no reference needs a rewrite before the typed decoding and
+    /// no key is given twice (what a part of a document can tell on its
+    /// own).
+    pub fn decodes_as_it_is(&self) -> bool {
+        self.foreign_refs.is_empty()
+            && self.nested_refs.is_empty()
+            && !self.external_refs
+            && !self.repeated_key
+    }
+}
+
+/// The keys of one mapping seen so far, by a hash of each: the first
+/// sixteen in place, more in a set.
+#[derive(Default)]
+struct SeenKeys {
+    first: [u64; 16],
+    len: usize,
+    more: std::collections::HashSet<u64>,
+}
+
+impl SeenKeys {
+    /// Whether `key` (most likely) came before in this mapping.
+    fn repeated(&mut self, key: &str) -> bool {
+        // FNV-1a: keys are short, and a collision is harmless (see above).
+        let hash = key.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+        if self.len < self.first.len() {
+            let repeated = self.first[..self.len].contains(&hash);
+            self.first[self.len] = hash;
+            self.len += 1;
+            return repeated;
+        }
+        if self.more.is_empty() {
+            self.more.extend(self.first);
+        }
+        !self.more.insert(hash)
     }
 }
 
@@ -78,28 +115,6 @@ pub fn scan_member<'de, D: Deserializer<'de>>(
     .deserialize(value)
 }
 
-/// Scans one entry of the document's `paths` (a path item or an
-/// extension), adding to `findings`, as the scan of the whole would.
-pub fn scan_path_entry<'de, D: Deserializer<'de>>(
-    key: &str,
-    value: D,
-    findings: &mut Findings,
-) -> Result<(), D::Error> {
-    let mut scanner = Scanner {
-        path: vec![
-            Segment::Key(Cow::Borrowed("paths")),
-            Segment::Key(Cow::Owned(key.to_string())),
-        ],
-        findings,
-    };
-    Node {
-        scanner: &mut scanner,
-        context: Context::Walk.child("paths").child(key),
-        ref_value: false,
-    }
-    .deserialize(value)
-}
-
 /// The top level of a document: a mapping of members.
 struct Document<'f> {
     findings: &'f mut Findings,
@@ -113,7 +128,9 @@ impl<'de> Visitor<'de> for Document<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(Key)? {
+            self.findings.repeated_key |= seen.repeated(&key);
             map.next_value_seed(Member {
                 key,
                 findings: self.findings,
@@ -347,7 +364,9 @@ impl<'de> Visitor<'de> for Node<'_, 'de, '_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = SeenKeys::default();
         while let Some(key) = map.next_key_seed(Key)? {
+            self.scanner.findings.repeated_key |= seen.repeated(&key);
             let context = self.context.child(&key);
             let ref_value = key == "$ref";
             self.scanner.path.push(Segment::Key(key));
@@ -409,6 +428,25 @@ mod tests {
 
     fn scan_json(text: &str) -> Findings {
         scan(&mut serde_json::Deserializer::from_str(text)).expect("scans")
+    }
+
+    #[test]
+    fn a_key_given_twice_in_any_mapping_is_found() {
+        let keys = |n: usize| (0..n).map(|i| format!(r#""k{i}": 1"#)).collect::<Vec<_>>();
+        for n in [1, 15, 16, 17, 40] {
+            let mut members = keys(n);
+            let distinct = format!(r#"{{"openapi": "3.0.3", "x": {{{}}}}}"#, members.join(","));
+            assert!(!scan_json(&distinct).repeated_key, "{n} distinct keys");
+            members.push(r#""k0": 2"#.to_string());
+            let repeated = format!(r#"{{"openapi": "3.0.3", "x": {{{}}}}}"#, members.join(","));
+            assert!(
+                scan_json(&repeated).repeated_key,
+                "the first of {n} keys again"
+            );
+            assert!(!scan_json(&repeated).is_plain_3_0());
+        }
+        let top = r#"{"openapi": "3.0.3", "info": {}, "info": {}}"#;
+        assert!(scan_json(top).repeated_key);
     }
 
     #[test]
