@@ -194,9 +194,9 @@ fn constructors(cx: &Context<'_>) -> TokenStream {
     }
 }
 
-/// Statics only for schemes some operation uses (the setters exist for
-/// every scheme, so credentials can be set either way).
-/// The operations that name a scheme (whose statics refer to its own).
+/// The operations that name a scheme, whose statics refer to its own: a
+/// scheme gets a static only when some operation uses it (the setters
+/// exist for every scheme, so credentials can be set either way).
 fn scheme_users(cx: &Context<'_>, scheme: &SecurityScheme) -> Vec<User> {
     cx.api
         .operations

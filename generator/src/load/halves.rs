@@ -60,7 +60,6 @@ fn object_text<'e, 'a: 'e>(
 }
 
 /// The members of a JSON object, in order, each as its raw text.
-#[derive(Default)]
 struct Members<'a>(Vec<(String, &'a RawValue)>);
 
 impl<'a> Members<'a> {
@@ -130,12 +129,12 @@ mod tests {
         for (name, json) in fixtures_as_json() {
             let findings = scan::scan(&mut serde_json::Deserializer::from_str(&json)).unwrap();
             let whole = serde_json::from_str::<OpenAPI>(&json).ok();
-            let parts = decode(&json);
+            let halves = decode(&json);
             if findings.is_plain_3_0() && whole.is_some() {
                 plain += 1;
-                assert_eq!(parts, whole, "{name}");
+                assert_eq!(halves, whole, "{name}");
             } else {
-                assert_eq!(parts, None, "{name}: goes down the general path");
+                assert_eq!(halves, None, "{name}: goes down the general path");
             }
         }
         assert!(plain >= 3, "only {plain} fixtures took the fast path");
@@ -159,14 +158,14 @@ mod tests {
         json.push_str(&schemas.join(","));
         json.push_str(r#"},"responses":{"Gone":{"description":"gone"}},"x-ext":1}}"#);
         let whole: OpenAPI = serde_json::from_str(&json).unwrap();
-        let parts = decode(&json).expect("a plain 3.0 document");
-        assert_eq!(parts, whole);
-        let keys: Vec<&String> = parts.paths.paths.keys().collect();
+        let halves = decode(&json).expect("a plain 3.0 document");
+        assert_eq!(halves, whole);
+        let keys: Vec<&String> = halves.paths.paths.keys().collect();
         assert_eq!(keys.len(), 40);
         assert_eq!(keys[0], "/items/0");
         assert_eq!(keys[39], "/items/39");
-        assert_eq!(parts.paths.extensions.len(), 2);
-        let components = parts.components.as_ref().unwrap();
+        assert_eq!(halves.paths.extensions.len(), 2);
+        let components = halves.components.as_ref().unwrap();
         assert_eq!(components.schemas.keys().nth(39).unwrap(), "S39");
         assert!(components.responses.contains_key("Gone"));
     }

@@ -62,8 +62,8 @@ impl LoadedSpec {
     }
 }
 
-/// JSON specs above this size are worth more threads: they are decoded in
-/// halves (`halves.rs`).
+/// JSON specs above this size are worth a second thread: they are decoded
+/// in two halves (`halves.rs`).
 pub(crate) const LARGE_SPEC_BYTES: usize = 64 * 1024;
 
 /// Reads and parses one spec file.

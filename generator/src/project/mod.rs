@@ -133,11 +133,7 @@ const CRATES_IO_MAX_FEATURES: usize = 300;
 /// one per tag adds up on large APIs.
 fn too_many_features(count: usize, specs: &[PathBuf]) -> Option<Warning> {
     (count > CRATES_IO_MAX_FEATURES).then(|| Warning {
-        location: Location {
-            file: specs.first().cloned().unwrap_or_default(),
-            line_col: None,
-            pointer: None,
-        },
+        location: crate_location(specs),
         message: format!(
             "the crate has {count} Cargo features (one per tag or path group), more than the \
              {CRATES_IO_MAX_FEATURES} crates.io accepts: publishing it needs an exception from \
@@ -149,20 +145,25 @@ fn too_many_features(count: usize, specs: &[PathBuf]) -> Option<Warning> {
 /// A package name with capitals: rustc's `non_snake_case` lint warns about
 /// the library's name when the crate is built (`cargo new` warns too).
 fn not_snake_case(package: &str, specs: &[PathBuf]) -> Option<Warning> {
+    let snake = heck::ToSnakeCase::to_snake_case(package);
     package
         .contains(|c: char| c.is_ascii_uppercase())
         .then(|| Warning {
-            location: Location {
-                file: specs.first().cloned().unwrap_or_default(),
-                line_col: None,
-                pointer: None,
-            },
+            location: crate_location(specs),
             message: format!(
-                "the crate name `{package}` is not snake_case: rustc warns about it when the crate \
-             is built (`non_snake_case`); `{}` would not",
-                heck::ToSnakeCase::to_snake_case(package)
+                "the crate name `{package}` is not snake_case: rustc warns about it when the \
+             crate is built (`non_snake_case`); `{snake}` would not"
             ),
         })
+}
+
+/// Where a warning about the crate as a whole points: its (first) spec.
+fn crate_location(specs: &[PathBuf]) -> Location {
+    Location {
+        file: specs.first().cloned().unwrap_or_default(),
+        line_col: None,
+        pointer: None,
+    }
 }
 
 fn lib_rs(package: &str, modules: &[(String, String)], vendored: bool) -> Result<String> {
