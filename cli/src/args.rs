@@ -28,6 +28,18 @@ pub enum Command {
     /// `diff OLD NEW` compares two files; `diff --git REV [SPEC...]` compares the working tree
     /// with a git revision (every spec in spec/ by default).
     Diff(DiffArgs),
+    /// Print, as JSON lines, the Rust type each schema of a spec becomes (for tools and
+    /// scripts: its JSON pointer, type name, kind, and whether the API sends or receives it).
+    Schemas(SchemasArgs),
+}
+
+#[derive(Args)]
+pub struct SchemasArgs {
+    /// The OpenAPI spec (YAML or JSON).
+    #[arg(long)]
+    pub spec: PathBuf,
+    #[command(flatten)]
+    pub code: CodeArgs,
 }
 
 /// Options of the generated code, shared by every command that generates.

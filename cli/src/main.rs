@@ -13,6 +13,7 @@ mod args;
 mod diff;
 mod generate;
 mod options;
+mod schemas;
 
 use std::process::ExitCode;
 
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
         Command::Regenerate(args) => generate::regenerate(args, false),
         Command::Check(args) => generate::regenerate(args, true),
         Command::Diff(args) => diff::diff(args),
+        Command::Schemas(args) => schemas::schemas(args),
     };
     let code = match result {
         Ok(code) if code == ExitCode::SUCCESS => 0,

@@ -40,7 +40,7 @@ components:
 #[test]
 fn every_subcommand_has_help() {
     let dir = tempfile::tempdir().unwrap();
-    for sub in ["generate", "regenerate", "check"] {
+    for sub in ["generate", "regenerate", "check", "diff", "schemas"] {
         let out = run(&[sub, "--help"], dir.path());
         assert!(out.status.success(), "{sub} --help");
         assert!(String::from_utf8_lossy(&out.stdout).contains("Usage"));
@@ -358,4 +358,93 @@ fn diff_against_a_git_revision() {
         report.contains("`pets::Client::get_pet`") && report.contains("`pets::Client::fetch_pet`"),
         "{report}"
     );
+}
+
+#[test]
+fn schemas_lists_the_type_of_each_schema_and_how_the_api_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(
+        dir.path(),
+        "shop.yaml",
+        r##"openapi: 3.0.3
+info: {title: Shop, version: "1"}
+paths:
+  /orders:
+    post:
+      operationId: placeOrder
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/order"}}}
+      responses:
+        "200":
+          description: ok
+          content: {application/json: {schema: {$ref: "#/components/schemas/Receipt"}}}
+components:
+  schemas:
+    order:
+      type: object
+      properties:
+        size: {type: string, enum: [small, large]}
+        note: {type: string, maxLength: 10}
+    Receipt:
+      type: object
+      properties:
+        lines: {type: array, items: {type: object, properties: {sku: {type: string}}}}
+    Unused: {oneOf: [{type: string}, {type: integer}]}
+"##,
+    );
+    let out = run(&["schemas", "--spec", spec.to_str().unwrap()], dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a JSON object per line"))
+        .collect();
+    let entry = |pointer: &str| {
+        lines
+            .iter()
+            .find(|l| l["pointer"] == pointer)
+            .unwrap_or_else(|| panic!("no {pointer} in {lines:#?}"))
+            .clone()
+    };
+    let order = entry("#/components/schemas/order");
+    assert_eq!(
+        (
+            &order["type"],
+            &order["kind"],
+            &order["sent"],
+            &order["received"]
+        ),
+        (
+            &"Order".into(),
+            &"struct".into(),
+            &true.into(),
+            &false.into()
+        )
+    );
+    let receipt = entry("#/components/schemas/Receipt");
+    assert_eq!(
+        (&receipt["sent"], &receipt["received"]),
+        (&false.into(), &true.into())
+    );
+    assert_eq!(
+        entry("#/components/schemas/order/properties/size")["kind"],
+        "enum"
+    );
+    assert_eq!(entry("#/components/schemas/Unused")["kind"], "union");
+    // The inline item type of `lines` is a type of its own, received with its parent.
+    let item = lines
+        .iter()
+        .find(|l| {
+            l["pointer"]
+                .as_str()
+                .unwrap()
+                .starts_with("#/components/schemas/Receipt/properties/lines")
+        })
+        .expect("the inline item type");
+    assert_eq!(item["received"], true);
+    // Every named type of the module is listed once.
+    let mut names: Vec<&str> = lines.iter().map(|l| l["type"].as_str().unwrap()).collect();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), lines.len());
 }

@@ -28,6 +28,9 @@ pub fn print_items(items: Vec<syn::Item>) -> String {
 /// The module: the header naming `source`, then the sections in order.
 pub fn assemble(source: &str, sections: &[String]) -> String {
     let mut out = header(source);
+    // Sized once: growing a module of megabytes by doubling copies it
+    // twice over, into fresh pages each time.
+    out.reserve(sections.iter().map(|s| s.len() + 1).sum());
     for section in sections.iter().filter(|s| !s.trim().is_empty()) {
         if !out.ends_with("\n\n") {
             out.push('\n');
@@ -41,13 +44,19 @@ pub fn assemble(source: &str, sections: &[String]) -> String {
 /// hand-written code has; prettyplease prints them back to back.
 pub fn space_items(source: &str) -> String {
     let mut out = String::with_capacity(source.len() + source.len() / 16);
-    let mut lines = source.lines().map(Line::new).peekable();
-    while let Some(line) = lines.next() {
-        out.push_str(line.text);
+    let mut lines = source.lines().peekable();
+    while let Some(text) = lines.next() {
+        out.push_str(text);
         out.push('\n');
-        let Some(next) = lines.peek() else {
+        let Some(&next) = lines.peek() else {
             continue;
         };
+        // Only a line ending in `}` or `;` can end an item: the others are
+        // passed over without measuring them.
+        if !matches!(text.trim_end().as_bytes().last(), Some(b'}' | b';')) {
+            continue;
+        }
+        let (line, next) = (Line::new(text), Line::new(next));
         let use_group = is_use(line.unindented()) && is_use(next.unindented());
         if line.indent == next.indent
             && ends_item(line.trimmed)

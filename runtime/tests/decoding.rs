@@ -164,3 +164,20 @@ fn values_buffered_by_serde_decode_too() {
     let pet: Pet = serde_json::from_value(serde_json::json!({"id": 2, "pet name": "c"})).unwrap();
     assert_eq!(pet.id, 2);
 }
+
+/// A number decoded and sent back is the same number: serde_json's default parser can miss
+/// a float's last bit, so the runtime turns on its `float_roundtrip` feature.
+#[test]
+fn floats_decode_exactly_and_encode_back_the_same() {
+    for text in [
+        "0.46000000834465027",
+        "-0.11379003524780275",
+        "1e-7",
+        "123456789.12345679",
+    ] {
+        let value: f64 = serde_json::from_str(text).unwrap();
+        assert_eq!(value, text.parse::<f64>().unwrap(), "{text}");
+        let back = serde_json::to_string(&value).unwrap();
+        assert_eq!(back.parse::<f64>().unwrap(), value, "{text} -> {back}");
+    }
+}

@@ -126,9 +126,12 @@ pub const OPERATIONS_PER_SECTION: usize = 24;
 /// Operations per section of builder impls, and types per section of
 /// models: these sections are independent items, so their size only sets
 /// how evenly threads share the work (a section's fixed cost is a few
-/// microseconds; small ones let even a small API use every core).
+/// microseconds; small ones let even a small API use every core) and how
+/// much memory a section's tokens and syntax take at once: models in
+/// slices of 4 rather than 12 fault in 150-200 fewer pages and generate
+/// 3-8 % quicker (bench/compare.py, BENCHMARKS.md).
 pub const BUILDERS_PER_SECTION: usize = 4;
-pub const TYPES_PER_SECTION: usize = 12;
+pub const TYPES_PER_SECTION: usize = 4;
 
 /// The parts of a generated module, in file order. Each part is a list of
 /// complete items, emitted, checked and formatted on its own (and so in

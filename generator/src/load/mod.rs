@@ -9,7 +9,7 @@
 
 mod bundle;
 mod convert31;
-mod halves;
+mod direct;
 mod refs;
 mod scan;
 mod yaml;
@@ -62,8 +62,8 @@ impl LoadedSpec {
     }
 }
 
-/// JSON specs above this size are worth a second thread: they are decoded
-/// in two halves (`halves.rs`).
+/// JSON specs above this size are worth a second thread: `components` is
+/// decoded beside the rest (`direct.rs`).
 pub(crate) const LARGE_SPEC_BYTES: usize = 64 * 1024;
 
 /// Reads and parses one spec file.
@@ -98,10 +98,7 @@ fn parse_owned(path: &Path, bytes: Vec<u8>) -> Result<LoadedSpec> {
 /// The bytes come back for the general path, which also locates any error.
 fn parse_plain_json(path: &Path, bytes: Vec<u8>) -> std::result::Result<LoadedSpec, Vec<u8>> {
     let text = String::from_utf8(bytes).map_err(|err| err.into_bytes())?;
-    let openapi = match text.len() > LARGE_SPEC_BYTES {
-        true => halves::decode(&text),
-        false => decode_whole(&text),
-    };
+    let openapi = direct::decode(&text, text.len() > LARGE_SPEC_BYTES);
     let Some(openapi) = openapi else {
         return Err(text.into_bytes());
     };
@@ -114,15 +111,6 @@ fn parse_plain_json(path: &Path, bytes: Vec<u8>) -> std::result::Result<LoadedSp
         not_schemas: BTreeMap::new(),
         bundled: bundle::Bundled::default(),
     })
-}
-
-/// A small document scanned, then decoded in one piece.
-fn decode_whole(text: &str) -> Option<openapiv3::OpenAPI> {
-    let findings = scan::scan(&mut serde_json::Deserializer::from_str(text)).ok()?;
-    if !findings.is_plain_3_0() {
-        return None;
-    }
-    serde_json::from_str(text).ok()
 }
 
 /// The general path: the document as a `serde_json::Value` tree, checked,
