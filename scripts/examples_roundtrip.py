@@ -228,9 +228,10 @@ use {krate}::runtime::serde::{{Serialize, de::DeserializeOwned}};
 use {krate}::runtime::serde_json::{{self, Value, json}};
 
 fn round<T: Serialize + DeserializeOwned>(text: &str) -> Value {{
+    // Encoded to text, as a request carries it (`to_value` would widen an `f32`).
     match serde_json::from_str::<T>(text) {{
-        Ok(value) => match serde_json::to_value(&value) {{
-            Ok(back) => json!({{ "ok": true, "back": back }}),
+        Ok(value) => match serde_json::to_string(&value) {{
+            Ok(back) => json!({{ "ok": true, "back": serde_json::from_str::<Value>(&back).unwrap() }}),
             Err(err) => json!({{ "ok": false, "encode": err.to_string() }}),
         }},
         Err(err) => json!({{ "ok": false, "decode": err.to_string() }}),

@@ -887,6 +887,49 @@ async fn edge_cases_still_make_a_usable_client() {
     assert_eq!(model.x, Some(ClientModelX::V2));
 }
 
+/// `format: binary` inside a JSON body is a string on the wire (`Bytes` alone would write an
+/// array of numbers), in every shape a field takes; the bytes read back are the same.
+#[tokio::test]
+async fn binary_properties_of_a_json_body_are_strings_on_the_wire() {
+    use real_world::runtime::{Bytes, Nullable};
+    use real_world::{Client, Document, DocumentPayload, runtime};
+    use wiremock::matchers::{body_json, method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    let sent = serde_json::json!({
+        "content": "%PDF-1.7",
+        "signature": "sig",
+        "pages": ["p1", "p2"],
+        "parts": {"cover": "c"},
+        "note": null,
+        "payload": "raw",
+    });
+    Mock::given(method("POST"))
+        .and(path("/documents"))
+        .and(body_json(&sent))
+        .respond_with(ResponseTemplate::new(200).set_body_json(&sent))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let client = Client::with_base_url(server.uri());
+    let mut document = Document::new(Bytes::from_static(b"%PDF-1.7"));
+    document.signature = Some(Bytes::from_static(b"sig"));
+    document.pages = Some(vec![Bytes::from_static(b"p1"), Bytes::from_static(b"p2")]);
+    document.parts = Some([("cover".to_string(), Bytes::from_static(b"c"))].into());
+    document.note = Nullable::Null;
+    document.payload = Some(DocumentPayload::Bytes(Bytes::from_static(b"raw")));
+    let back = client.post_document(document.clone()).await.unwrap();
+    assert_eq!(back.content, document.content);
+    assert_eq!(back.pages, document.pages);
+    assert_eq!(back.parts, document.parts);
+    // Bytes that are not UTF-8 cannot be a JSON string: an error before anything is sent.
+    let err = client
+        .post_document(Document::new(Bytes::from_static(&[0xff, 0x00])))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, runtime::Error::InvalidRequest(_)), "{err}");
+}
+
 #[tokio::test]
 async fn real_world_classes_send_what_the_spec_says() {
     use real_world::{Client, Legacy, ListNotesPaging, Name, runtime};

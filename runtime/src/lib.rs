@@ -33,6 +33,7 @@
 #![warn(missing_docs)]
 
 mod auth;
+mod binary;
 mod body;
 mod call;
 mod client;
@@ -59,6 +60,7 @@ mod validate;
 pub mod mock;
 
 pub use auth::{ApiKeyLocation, Credential, SchemeKind, SecurityRequirement, SecurityScheme};
+pub use binary::{BinaryText, binary_as_text};
 pub use body::{Body, MultipartPart, Upload};
 pub use call::{Call, Decoded, Decoder, ResponseCall, stream_success};
 pub use client::{

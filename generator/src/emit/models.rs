@@ -209,6 +209,9 @@ fn struct_field(
         };
         serde_args.push(quote!(skip_serializing_if = #is_absent));
     }
+    if serde.serialize && !field.flatten {
+        serde_args.extend(super::rust_types::serialize_with(cx.api, &field.ty));
+    }
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let mut notes = Vec::new();
     if let Some(default) = &field.default {

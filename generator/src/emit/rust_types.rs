@@ -39,6 +39,28 @@ pub(crate) fn rust_type(api: &Api, ty: &TypeRef) -> TokenStream {
     }
 }
 
+/// Whether the Rust type of `ty` holds `runtime::Bytes` where JSON writes it
+/// (itself, in lists and maps, behind aliases): such fields and variants
+/// serialize through `runtime::binary_as_text`, since `Bytes` alone writes
+/// an array of numbers where the spec says string. (Named structs and
+/// unions see to their own fields; tuples of bytes are left as they are.)
+pub(crate) fn holds_bytes(api: &Api, ty: &TypeRef) -> bool {
+    match ty {
+        TypeRef::Bytes => true,
+        TypeRef::Array(inner) | TypeRef::Map(inner) => holds_bytes(api, inner),
+        TypeRef::Named(id) => match &api.def(*id).kind {
+            TypeKind::Alias(inner) => holds_bytes(api, inner),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
+/// The `serialize_with` a field or variant of this type needs, if any.
+pub(crate) fn serialize_with(api: &Api, ty: &TypeRef) -> Option<TokenStream> {
+    holds_bytes(api, ty).then(|| quote!(serialize_with = "runtime::binary_as_text"))
+}
+
 /// A named type's path: its name, or the user's type that replaces it.
 pub(crate) fn type_name_of(api: &Api, id: TypeId) -> TokenStream {
     let def = api.def(id);

@@ -10,7 +10,7 @@ use super::{Context, SerdeTraits, extra_derives, rust_type, serde_crate, type_id
 use crate::ir::{TypeDef, TypeId, TypeRef, Union, UnionVariant};
 use crate::lower::UNKNOWN_VARIANT;
 
-fn variant_decl(cx: &Context<'_>, union: &Union, v: &UnionVariant) -> TokenStream {
+fn variant_decl(cx: &Context<'_>, union: &Union, v: &UnionVariant, serialize: bool) -> TokenStream {
     let variant = format_ident!("{}", v.rust_name);
     let tag_doc = match (&union.tag, v.tag_values.as_slice()) {
         (Some(tag), [value]) => Some(format!("`{tag}`: `{value}`.")),
@@ -29,7 +29,12 @@ fn variant_decl(cx: &Context<'_>, union: &Union, v: &UnionVariant) -> TokenStrea
         return quote!(#doc #variant,);
     }
     let ty = maybe_boxed(rust_type(cx.api, &v.ty), v.boxed);
-    quote!(#doc #variant(#ty),)
+    // Only untagged unions derive `Serialize`; a tagged one's variants are objects.
+    let serialize_with = (serialize && union.tag.is_none())
+        .then(|| super::rust_types::serialize_with(cx.api, &v.ty))
+        .flatten()
+        .map(|with| quote!(#[serde(#with)]));
+    quote!(#doc #serialize_with #variant(#ty),)
 }
 
 pub fn emit_union(
@@ -44,7 +49,7 @@ pub fn emit_union(
     let variant_decls: Vec<TokenStream> = union
         .variants
         .iter()
-        .map(|v| variant_decl(cx, union, v))
+        .map(|v| variant_decl(cx, union, v, serde.serialize))
         .collect();
     let (extra, attributes) = extra_derives(cx, &def.name);
     let Some(tag) = &union.tag else {

@@ -7,6 +7,7 @@ pub const RUNTIME_MANIFEST: &str = include_str!("../../../runtime/Cargo.toml");
 /// The runtime crate's modules: (file name, source).
 pub const RUNTIME_FILES: &[(&str, &str)] = &[
     ("auth.rs", include_str!("../../../runtime/src/auth.rs")),
+    ("binary.rs", include_str!("../../../runtime/src/binary.rs")),
     ("body.rs", include_str!("../../../runtime/src/body.rs")),
     ("call.rs", include_str!("../../../runtime/src/call.rs")),
     ("client.rs", include_str!("../../../runtime/src/client.rs")),
