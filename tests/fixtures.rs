@@ -887,13 +887,14 @@ async fn edge_cases_still_make_a_usable_client() {
     assert_eq!(model.x, Some(ClientModelX::V2));
 }
 
-/// `format: binary` inside a JSON body is a string on the wire (`Bytes` alone would write an
-/// array of numbers), in every shape a field takes; the bytes read back are the same.
+/// `format: binary` inside a JSON body, and in parameters, is a string on the wire (`Bytes`
+/// alone would write an array of numbers), in every shape a field takes; the bytes read back
+/// are the same.
 #[tokio::test]
-async fn binary_properties_of_a_json_body_are_strings_on_the_wire() {
+async fn binary_data_in_json_bodies_and_parameters_is_text_on_the_wire() {
     use real_world::runtime::{Bytes, Nullable};
     use real_world::{Client, Document, DocumentPayload, runtime};
-    use wiremock::matchers::{body_json, method, path};
+    use wiremock::matchers::{body_json, header, method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
     let server = MockServer::start().await;
     let sent = serde_json::json!({
@@ -907,6 +908,8 @@ async fn binary_properties_of_a_json_body_are_strings_on_the_wire() {
     Mock::given(method("POST"))
         .and(path("/documents"))
         .and(body_json(&sent))
+        .and(query_param("tag", "t 1"))
+        .and(header("x-checksum", "c2"))
         .respond_with(ResponseTemplate::new(200).set_body_json(&sent))
         .expect(1)
         .mount(&server)
@@ -918,7 +921,12 @@ async fn binary_properties_of_a_json_body_are_strings_on_the_wire() {
     document.parts = Some([("cover".to_string(), Bytes::from_static(b"c"))].into());
     document.note = Nullable::Null;
     document.payload = Some(DocumentPayload::Bytes(Bytes::from_static(b"raw")));
-    let back = client.post_document(document.clone()).await.unwrap();
+    let back = client
+        .post_document(document.clone())
+        .tag(Bytes::from_static(b"t 1"))
+        .x_checksum(Bytes::from_static(b"c2"))
+        .await
+        .unwrap();
     assert_eq!(back.content, document.content);
     assert_eq!(back.pages, document.pages);
     assert_eq!(back.parts, document.parts);
@@ -928,6 +936,15 @@ async fn binary_properties_of_a_json_body_are_strings_on_the_wire() {
         .await
         .unwrap_err();
     assert!(matches!(err, runtime::Error::InvalidRequest(_)), "{err}");
+    // `maxLength` of binary data counts its bytes.
+    let err = client
+        .post_document(Document::new(Bytes::from_static(b"0123456789abcdefg")))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, runtime::Error::Validation(_)) && err.to_string().contains("maxLength = 16"),
+        "{err}"
+    );
 }
 
 #[tokio::test]

@@ -11,6 +11,20 @@ fn run(args: &[&str], cwd: &Path) -> Output {
         .expect("run openapi-rustgen")
 }
 
+/// `generate --spec SPEC --out OUT`, in `cwd`.
+fn generate_file(spec: &Path, out: &Path, cwd: &Path) -> Output {
+    run(
+        &[
+            "generate",
+            "--spec",
+            spec.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ],
+        cwd,
+    )
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -155,16 +169,7 @@ fn deny_warnings_turns_fallbacks_into_errors() {
         ),
     );
     let out_file = dir.path().join("odd.rs");
-    let lenient = run(
-        &[
-            "generate",
-            "--spec",
-            spec.to_str().unwrap(),
-            "--out",
-            out_file.to_str().unwrap(),
-        ],
-        dir.path(),
-    );
+    let lenient = generate_file(&spec, &out_file, dir.path());
     assert!(lenient.status.success());
     assert!(stderr(&lenient).contains("#/components/schemas/Pet/properties/name"));
     let strict = run(
@@ -447,4 +452,45 @@ components:
     names.sort();
     names.dedup();
     assert_eq!(names.len(), lines.len());
+}
+
+#[test]
+fn binary_lengths_are_checked_where_stated_and_said_where_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(
+        dir.path(),
+        "files.yaml",
+        r##"openapi: 3.0.3
+info: {title: Files, version: "1"}
+paths:
+  /files:
+    post:
+      operationId: putFile
+      requestBody:
+        content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+      responses:
+        "204": {description: stored}
+components:
+  schemas:
+    Stamp: {type: string, format: binary, minLength: 2}
+    File:
+      type: object
+      properties:
+        data: {type: string, format: binary, maxLength: 8}
+        stamp: {$ref: "#/components/schemas/Stamp"}
+"##,
+    );
+    let out_file = dir.path().join("files.rs");
+    let out = generate_file(&spec, &out_file, dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let messages = stderr(&out);
+    assert!(
+        messages.contains(
+            "#/components/schemas/Stamp): the constraints of this binary component are not checked"
+        ),
+        "{messages}"
+    );
+    assert!(!messages.contains("properties/data"), "{messages}");
+    let source = std::fs::read_to_string(&out_file).unwrap();
+    assert!(source.contains("runtime::check_max_bytes("), "{source}");
 }

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use bytes::Bytes;
 use serde::ser::{Error as _, Serialize, Serializer};
 
-use crate::Nullable;
+use super::Nullable;
 
 /// `serialize_with` for a field or variant holding binary data: the bytes as
 /// a JSON string. Bytes that are not UTF-8 cannot be a JSON string; they are
@@ -49,7 +49,7 @@ impl<T: BinaryText + ?Sized> BinaryText for Box<T> {
 impl<T: BinaryText> BinaryText for Option<T> {
     fn serialize_text<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
-            Some(value) => serializer.serialize_some(&AsText(value)),
+            Some(value) => serializer.serialize_some(&BinaryAsText(value)),
             None => serializer.serialize_none(),
         }
     }
@@ -67,20 +67,21 @@ impl<T: BinaryText> BinaryText for Nullable<T> {
 
 impl<T: BinaryText> BinaryText for Vec<T> {
     fn serialize_text<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq(self.iter().map(AsText))
+        serializer.collect_seq(self.iter().map(BinaryAsText))
     }
 }
 
 impl<T: BinaryText> BinaryText for BTreeMap<String, T> {
     fn serialize_text<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map(self.iter().map(|(key, value)| (key, AsText(value))))
+        serializer.collect_map(self.iter().map(|(key, value)| (key, BinaryAsText(value))))
     }
 }
 
-/// A [`BinaryText`] value as a `Serialize` one.
-struct AsText<'a, T: ?Sized>(&'a T);
+/// A [`BinaryText`] value as a `Serialize` one: what generated code hands the
+/// parameter encoders for a parameter that holds bytes.
+pub struct BinaryAsText<'a, T: ?Sized>(pub &'a T);
 
-impl<T: BinaryText + ?Sized> Serialize for AsText<'_, T> {
+impl<T: BinaryText + ?Sized> Serialize for BinaryAsText<'_, T> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.0.serialize_text(serializer)
     }
@@ -92,7 +93,7 @@ mod tests {
     use serde_json::json;
 
     fn text<T: BinaryText>(value: &T) -> Result<serde_json::Value, serde_json::Error> {
-        serde_json::to_value(AsText(value))
+        serde_json::to_value(BinaryAsText(value))
     }
 
     #[test]

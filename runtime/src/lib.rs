@@ -60,7 +60,7 @@ mod validate;
 pub mod mock;
 
 pub use auth::{ApiKeyLocation, Credential, SchemeKind, SecurityRequirement, SecurityScheme};
-pub use binary::{BinaryText, binary_as_text};
+pub use binary::{BinaryAsText, BinaryText, binary_as_text};
 pub use body::{Body, MultipartPart, Upload};
 pub use call::{Call, Decoded, Decoder, ResponseCall, stream_success};
 pub use client::{
@@ -86,8 +86,9 @@ pub use sse::{EventStream, SseEvent};
 pub use stream::ByteStream;
 pub use union::{decode_variant, decode_without_tag, encode_with_tag};
 pub use validate::{
-    Validate, ValidationError, check_max_items, check_max_length, check_maximum, check_min_items,
-    check_min_length, check_minimum, check_multiple_of, check_pattern, join_path,
+    Validate, ValidationError, check_max_bytes, check_max_items, check_max_length, check_maximum,
+    check_min_bytes, check_min_items, check_min_length, check_minimum, check_multiple_of,
+    check_pattern, join_path,
 };
 
 pub(crate) use response::RawBody;

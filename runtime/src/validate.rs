@@ -107,6 +107,20 @@ pub fn check_max_length(field: &str, value: &str, max: u64) -> Result<(), Valida
     })
 }
 
+/// Checks `minLength` of binary data (`format: binary`), counted in bytes.
+pub fn check_min_bytes(field: &str, len: usize, min: u64) -> Result<(), ValidationError> {
+    check(len as u64 >= min, field, || {
+        format!("minLength = {min} (bytes)")
+    })
+}
+
+/// Checks `maxLength` of binary data (`format: binary`), counted in bytes.
+pub fn check_max_bytes(field: &str, len: usize, max: u64) -> Result<(), ValidationError> {
+    check(len as u64 <= max, field, || {
+        format!("maxLength = {max} (bytes)")
+    })
+}
+
 /// Checks a `pattern` as an unanchored regex search, as JSON Schema specifies: `regex` is the
 /// spec's `pattern` translated to the regex crate's syntax (by the generator), `pattern` is
 /// the original, shown in the error. A regex that does not compile fails with the rule

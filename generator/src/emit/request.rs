@@ -6,6 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::builders::operation_static;
+use super::rust_types::holds_bytes;
 use super::validate::{checks_for, refers_to_validated};
 use super::{Context, ident};
 use crate::ir::{
@@ -37,9 +38,13 @@ pub fn request_fn(cx: &Context<'_>, op: &Operation, next_url: bool) -> TokenStre
         .as_ref()
         .filter(|b| refers_to_validated(cx, &b.ty))
         .map(|_| quote!(runtime::Validate::validate(&self.body, "body")?;));
-    let path = path_expression(op);
+    let path = path_expression(cx, op);
     let operation = operation_static(op);
-    let mut fills: Vec<TokenStream> = op.params.iter().filter_map(param_fill).collect();
+    let mut fills: Vec<TokenStream> = op
+        .params
+        .iter()
+        .filter_map(|param| param_fill(cx, param))
+        .collect();
     if let Some(body) = body_fill(op) {
         fills.push(body);
     }
@@ -100,7 +105,7 @@ fn param_checks(cx: &Context<'_>, op: &Operation) -> Vec<TokenStream> {
 }
 
 /// The path, each parameter expanded per its style and percent-encoded.
-fn path_expression(op: &Operation) -> TokenStream {
+fn path_expression(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let pieces: Vec<TokenStream> = op
         .path
         .iter()
@@ -122,7 +127,7 @@ fn path_expression(op: &Operation) -> TokenStream {
                             _ => quote!(runtime::PathStyle::Simple),
                         };
                         let explode = param.explode;
-                        let value = param_value(param);
+                        let value = param_value(cx, param);
                         if param.style == ParamStyle::Simple && !explode {
                             // The default style, the common case.
                             quote!(&runtime::path_segment(#name, #value)?)
@@ -144,20 +149,25 @@ fn path_expression(op: &Operation) -> TokenStream {
 }
 
 /// A reference to the parameter's value as the runtime encodes it: the
-/// field, or for a JSON-content parameter its JSON text.
-fn param_value(param: &Param) -> TokenStream {
+/// field (bytes as the text they are), or for a JSON-content parameter its
+/// JSON text.
+fn param_value(cx: &Context<'_>, param: &Param) -> TokenStream {
     let field = ident(&param.rust_name);
+    let value = match holds_bytes(cx.api, &param.ty) {
+        true => quote!(&runtime::BinaryAsText(&self.#field)),
+        false => quote!(&self.#field),
+    };
     match param.style {
-        ParamStyle::Json => quote!(&runtime::json_text(&self.#field)?),
-        _ => quote!(&self.#field),
+        ParamStyle::Json => quote!(&runtime::json_text(#value)?),
+        _ => value,
     }
 }
 
 /// The statement that adds one query, header or cookie parameter.
-fn param_fill(param: &Param) -> Option<TokenStream> {
+fn param_fill(cx: &Context<'_>, param: &Param) -> Option<TokenStream> {
     let wire = &param.wire_name;
     let explode = param.explode;
-    let value = param_value(param);
+    let value = param_value(cx, param);
     Some(match param.location {
         ParamLocation::Path => return None,
         ParamLocation::Query

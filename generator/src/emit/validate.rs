@@ -148,6 +148,14 @@ pub fn checks_for(
             checks.push(quote!(runtime::check_pattern(#path, #value, #pattern, #regex)?;));
         }
     }
+    if matches!(ty, TypeRef::Bytes) {
+        if let Some(n) = c.min_length {
+            checks.push(quote!(runtime::check_min_bytes(#path, #value.len(), #n)?;));
+        }
+        if let Some(n) = c.max_length {
+            checks.push(quote!(runtime::check_max_bytes(#path, #value.len(), #n)?;));
+        }
+    }
     if matches!(ty, TypeRef::Integer(_) | TypeRef::Float(_)) {
         let as_f64 = if matches!(ty, TypeRef::Float(FloatWidth::F64)) {
             quote!(*#value)

@@ -86,13 +86,16 @@ impl Constraints {
     }
 
     /// The constraints that apply to a value of type `ty`: string rules on
-    /// strings, number rules on numbers, item rules on arrays, minus the
+    /// strings (lengths on bytes too), number rules on numbers, item rules on arrays, minus the
     /// bounds the Rust type guarantees already (a `u32` is never below 0, as
     /// schemas generated from Rust often say).
     pub fn for_type(mut self, ty: &TypeRef) -> Constraints {
-        if !matches!(ty, TypeRef::String) {
+        // Binary data keeps its lengths, counted in bytes.
+        if !matches!(ty, TypeRef::String | TypeRef::Bytes) {
             self.min_length = None;
             self.max_length = None;
+        }
+        if !matches!(ty, TypeRef::String) {
             self.pattern = None;
             self.pattern_regex = None;
         }

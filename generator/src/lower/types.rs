@@ -119,7 +119,18 @@ impl<'a> Lowerer<'a> {
             ty,
             TypeRef::String | TypeRef::Integer(_) | TypeRef::Float(_) | TypeRef::Array(_)
         );
-        if constraints.is_empty() || !checkable {
+        if constraints.is_empty() {
+            return TypeKind::Alias(ty);
+        }
+        if !checkable {
+            let message = match ty {
+                // Binary lengths are checked where a property or parameter states them.
+                TypeRef::Bytes => {
+                    "the constraints of this binary component are not checked (only where a property or parameter states them)"
+                }
+                _ => "the constraints of this component are not checked",
+            };
+            self.warn(pointer, message);
             return TypeKind::Alias(ty);
         }
         TypeKind::Constrained(Constrained {
