@@ -40,12 +40,6 @@ impl BinaryText for Bytes {
     }
 }
 
-impl<T: BinaryText + ?Sized> BinaryText for Box<T> {
-    fn serialize_text<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        (**self).serialize_text(serializer)
-    }
-}
-
 impl<T: BinaryText> BinaryText for Option<T> {
     fn serialize_text<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         match self {
@@ -104,7 +98,7 @@ mod tests {
         assert_eq!(text(&None::<Bytes>).unwrap(), json!(null));
         assert_eq!(text(&Nullable::<Bytes>::Null).unwrap(), json!(null));
         assert_eq!(
-            text(&Nullable::Value(Box::new(bytes.clone()))).unwrap(),
+            text(&Nullable::Value(bytes.clone())).unwrap(),
             json!("%PDF-1.7")
         );
         let list = vec![Bytes::from_static(b"a"), Bytes::from_static(b"b")];

@@ -30,9 +30,8 @@ fn variant_decl(cx: &Context<'_>, union: &Union, v: &UnionVariant, serialize: bo
     }
     let ty = maybe_boxed(rust_type(cx.api, &v.ty), v.boxed);
     // Only untagged unions derive `Serialize`; a tagged one's variants are objects.
-    let serialize_with = (serialize && union.tag.is_none())
-        .then(|| super::rust_types::serialize_with(cx.api, &v.ty))
-        .flatten()
+    let serialize_with = super::rust_types::serialize_with(cx.api, &v.ty)
+        .filter(|_| serialize && union.tag.is_none())
         .map(|with| quote!(#[serde(#with)]));
     quote!(#doc #serialize_with #variant(#ty),)
 }
