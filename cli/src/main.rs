@@ -3,12 +3,10 @@
 //! Exit codes: 0 success, 1 differences found (`check`, `diff --fail-on`),
 //! 2 bad input or usage.
 
-// mimalloc is much quicker than glibc's malloc at the many small, short-lived
-// allocations of token trees; `no_thp` keeps it from asking for transparent
-// huge pages, whose faults made some runs several times slower.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
 
+mod allocator;
 mod args;
 mod diff;
 mod generate;

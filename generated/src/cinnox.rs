@@ -217,7 +217,7 @@ impl<'a> builder::CreateExternalContact<'a> {
         runtime::Call::new(
             &self.client.core,
             self.request(),
-            decode_create_external_contact,
+            decode_json_200_or_api_error,
         )
     }
 
@@ -260,17 +260,6 @@ static CREATE_EXTERNAL_CONTACT_OPERATION: runtime::Operation = runtime::Operatio
     accept: Some("application/json"),
 };
 
-#[inline]
-fn decode_create_external_contact(
-    response: runtime::RawResponse,
-) -> runtime::Decoded<ExternalContactResult, ApiError> {
-    match response.status_code() {
-        200 => response.json(),
-        400 => Err(response.api_error(ApiError::BadRequest)),
-        _ => Err(response.unexpected()),
-    }
-}
-
 impl<'a> builder::UpdateExternalContact<'a> {
     /// The request body.
     pub fn body(mut self, value: impl Into<ExternalContactRequest>) -> Self {
@@ -285,7 +274,7 @@ impl<'a> builder::UpdateExternalContact<'a> {
         runtime::Call::new(
             &self.client.core,
             self.request(),
-            decode_update_external_contact,
+            decode_json_200_or_api_error,
         )
     }
 
@@ -329,23 +318,24 @@ static UPDATE_EXTERNAL_CONTACT_OPERATION: runtime::Operation = runtime::Operatio
     accept: Some("application/json"),
 };
 
-#[inline]
-fn decode_update_external_contact(
-    response: runtime::RawResponse,
-) -> runtime::Decoded<ExternalContactResult, ApiError> {
-    match response.status_code() {
-        200 => response.json(),
-        400 => Err(response.api_error(ApiError::BadRequest)),
-        _ => Err(response.unexpected()),
-    }
-}
-
 /// Error bodies of the 2 operations that document the same error responses ([`Client::create_external_contact`], [`Client::update_external_contact`]), one variant per status.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum ApiError {
     /// `400`: The request failed; `message` carries the error text.
     BadRequest(ErrorResult),
+}
+
+/// The decoder of the 2 operations that document these statuses ([`Client::create_external_contact`], [`Client::update_external_contact`]).
+#[inline]
+fn decode_json_200_or_api_error<T: runtime::serde::de::DeserializeOwned>(
+    response: runtime::RawResponse,
+) -> runtime::Decoded<T, ApiError> {
+    match response.status_code() {
+        200 => response.json(),
+        400 => Err(response.api_error(ApiError::BadRequest)),
+        _ => Err(response.unexpected()),
+    }
 }
 
 /// Error body returned with HTTP 400.

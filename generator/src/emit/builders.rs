@@ -16,7 +16,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::decode::{decoder_ident, emit_decoder, error_type, success_type};
+use super::decode::{emit_decoder, error_type, success_type};
 use super::methods::param_doc;
 use super::{Context, ident, rust_type, type_ident};
 use crate::ir::{
@@ -213,7 +213,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
     let paging = super::paging::paging_parts(cx, op);
     let success = success_type(cx, op);
     let error = error_type(cx, op);
-    let decoder = decoder_ident(op);
+    let decoder = cx.decoders.decoder(index, op);
     let streamed = streams_success(op);
     let call = if streamed {
         quote!(streamed)
@@ -232,10 +232,13 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             }
         }
     });
-    let send_reconnecting = reconnecting_method(cx, op, &error);
+    let send_reconnecting = reconnecting_method(cx, op, &error, &decoder);
     let request = super::request::request_fn(cx, op, super::paging::keeps_next_url(op));
     let statics = operation_static_item(cx, op);
-    let decode_fn = emit_decoder(cx, op);
+    let decode_fn = (!cx.decoders.is_shared(index)).then(|| {
+        let decoder = emit_decoder(cx, op);
+        quote!(#gate #decoder)
+    });
     let paging_methods = paging.methods;
     let allow_deprecated = (op.deprecated || op.params.iter().any(|p| p.deprecated))
         .then(|| quote!(#[allow(deprecated)]));
@@ -271,7 +274,6 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         #gate
         #statics
 
-        #gate
         #decode_fn
     }
 }
@@ -282,9 +284,9 @@ fn reconnecting_method(
     cx: &Context<'_>,
     op: &Operation,
     error: &TokenStream,
+    decoder: &proc_macro2::Ident,
 ) -> Option<TokenStream> {
     let data = super::decode::event_data_type(cx, op).filter(|_| op.method.is_idempotent())?;
-    let decoder = decoder_ident(op);
     Some(quote! {
         /// Sends the call and follows the event stream across dropped connections: after
         /// the server's `retry:` time (or the policy's), the request is sent again with

@@ -90,7 +90,7 @@ fn status_pattern(status: StatusMatch) -> TokenStream {
     }
 }
 
-fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
+pub(super) fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
     // Exact codes before ranges before `default`, as the spec requires.
     let mut responses: Vec<&Response> = op.responses.iter().collect();
     responses.sort_by_key(|r| match r.status {
@@ -127,19 +127,54 @@ fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
     quote!(#(#arms)*)
 }
 
+/// How a response's body is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Read {
+    Empty,
+    TextEventStream,
+    EventStream,
+    JsonLines,
+    Bytes,
+    TextOrJson,
+    Text,
+    Json,
+}
+
+/// How a success body is read (with no success enum to wrap it in).
+pub(super) fn success_read(response: &Response) -> Read {
+    match (&response.media, &response.ty) {
+        (_, TypeRef::Unit) => Read::Empty,
+        (MediaKind::EventStream, TypeRef::String) => Read::TextEventStream,
+        (MediaKind::EventStream, _) => Read::EventStream,
+        (MediaKind::JsonLines(_), _) => Read::JsonLines,
+        (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => Read::Bytes,
+        (MediaKind::Text(any), TypeRef::String) if any == "*/*" => Read::TextOrJson,
+        (MediaKind::Text(_), TypeRef::String) => Read::Text,
+        _ => Read::Json,
+    }
+}
+
+/// How an error body is read.
+pub(super) fn error_read(response: &Response) -> Read {
+    match (&response.media, &response.ty) {
+        (_, TypeRef::Unit) => Read::Empty,
+        (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => Read::Bytes,
+        (MediaKind::Text(_) | MediaKind::EventStream, TypeRef::String) => Read::Text,
+        _ => Read::Json,
+    }
+}
+
 fn success_value(op: &Operation, response: &Response) -> TokenStream {
     let Some(enum_name) = &op.success_type else {
-        return match (&response.media, &response.ty) {
-            (_, TypeRef::Unit) => quote!(response.empty()),
-            (MediaKind::EventStream, TypeRef::String) => quote!(response.text_event_stream()),
-            (MediaKind::EventStream, _) => quote!(response.event_stream()),
-            (MediaKind::JsonLines(_), _) => quote!(response.json_lines()),
-            (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => quote!(response.bytes()),
-            (MediaKind::Text(any), TypeRef::String) if any == "*/*" => {
-                quote!(response.text_or_json())
-            }
-            (MediaKind::Text(_), TypeRef::String) => quote!(response.text()),
-            _ => quote!(response.json()),
+        return match success_read(response) {
+            Read::Empty => quote!(response.empty()),
+            Read::TextEventStream => quote!(response.text_event_stream()),
+            Read::EventStream => quote!(response.event_stream()),
+            Read::JsonLines => quote!(response.json_lines()),
+            Read::Bytes => quote!(response.bytes()),
+            Read::TextOrJson => quote!(response.text_or_json()),
+            Read::Text => quote!(response.text()),
+            Read::Json => quote!(response.json()),
         };
     };
     let enum_name = type_ident(enum_name);
@@ -164,12 +199,10 @@ fn error_value(response: &Response, error: &TokenStream) -> TokenStream {
     } else {
         quote!(#error::#variant)
     };
-    match (&response.media, &response.ty) {
-        (_, TypeRef::Unit) => quote!(response.api_error_empty(#error::#variant(()))),
-        (_, TypeRef::Bytes) | (MediaKind::Binary(_), _) => quote!(response.api_error_bytes(#wrap)),
-        (MediaKind::Text(_) | MediaKind::EventStream, TypeRef::String) => {
-            quote!(response.api_error_text(#wrap))
-        }
+    match error_read(response) {
+        Read::Empty => quote!(response.api_error_empty(#error::#variant(()))),
+        Read::Bytes => quote!(response.api_error_bytes(#wrap)),
+        Read::Text => quote!(response.api_error_text(#wrap)),
         _ => quote!(response.api_error(#wrap)),
     }
 }

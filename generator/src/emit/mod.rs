@@ -5,8 +5,9 @@
 //! threads that emit them, the sections and so the output are the same.
 //! `models`, `enums`, `unions` and `constrained` make the types; `client`
 //! the `Client`; `methods` its operation methods; `builders` (with
-//! `request`, `decode`, `paging`) the request builders; `operation_types`
-//! the per-operation enums; `validate` the checks; `mock` the typed mocks.
+//! `request`, `decode`, `paging`) the request builders; `shared_decoders`
+//! the decoders operations have in common; `operation_types` the
+//! per-operation enums; `validate` the checks; `mock` the typed mocks.
 
 mod builders;
 mod client;
@@ -22,6 +23,7 @@ mod operation_types;
 mod paging;
 mod request;
 mod rust_types;
+mod shared_decoders;
 mod unions;
 mod validate;
 
@@ -149,7 +151,7 @@ pub enum Section {
     /// The builders' impls, statics and decoders of one chunk.
     BuilderImpls(usize),
     /// Per-operation success and error enums of one chunk, and the shared
-    /// error enums with the first.
+    /// error enums and decoders with the first.
     OperationTypes(usize),
     /// Types of one chunk (by name), and the `defaults` module with the last.
     Models(usize),
@@ -217,6 +219,7 @@ pub struct Context<'a> {
     pub order: Vec<TypeId>,
     pub features: Features,
     pub gates: crate::features::Gates,
+    pub decoders: shared_decoders::SharedDecoders,
 }
 
 impl<'a> Context<'a> {
@@ -227,6 +230,7 @@ impl<'a> Context<'a> {
             order: api.ids_by_name(),
             features: features(api),
             gates: crate::features::Gates::of(api, options.tag_features.as_deref()),
+            decoders: shared_decoders::SharedDecoders::of(api),
         }
     }
 }
@@ -242,7 +246,9 @@ pub fn emit_section(cx: &Context<'_>, section: Section) -> Result<TokenStream, S
         Section::Methods(chunk) => methods::emit_methods(cx, ops(chunk)),
         Section::OperationTypes(chunk) => {
             let mut out = if chunk == 0 {
-                operation_types::shared_error_enums(cx)
+                let mut shared = operation_types::shared_error_enums(cx);
+                shared.extend(shared_decoders::emit_shared_decoders(cx));
+                shared
             } else {
                 TokenStream::new()
             };

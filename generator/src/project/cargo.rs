@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use toml::{Table, Value};
 
-use super::vendor::RUNTIME_MANIFEST;
+use super::vendor::{RUNTIME_MANIFEST, RUNTIME_RUST_VERSION};
 use crate::diagnostics::{Error, Result};
 use crate::emit::Features;
 
@@ -41,21 +41,13 @@ pub struct CargoToml {
 }
 
 pub fn cargo_toml(manifest: &Manifest<'_>) -> Result<CargoToml> {
-    let runtime_manifest: Table = RUNTIME_MANIFEST
-        .parse()
-        .map_err(|e| Error::internal(&format!("the runtime's manifest: {e}")))?;
     let mut package = Table::new();
     package.insert("name".into(), manifest.package.into());
     package.insert("version".into(), "0.1.0".into());
     package.insert("edition".into(), "2024".into());
     // The generated code builds with what the runtime builds with (and clippy
     // then suggests nothing newer).
-    if let Some(rust_version) = runtime_manifest
-        .get("package")
-        .and_then(|p| p.get("rust-version"))
-    {
-        package.insert("rust-version".into(), rust_version.clone());
-    }
+    package.insert("rust-version".into(), RUNTIME_RUST_VERSION.into());
     package.insert(
         "description".into(),
         "API clients generated from OpenAPI specs by openapi-rustgen".into(),
@@ -66,6 +58,9 @@ pub fn cargo_toml(manifest: &Manifest<'_>) -> Result<CargoToml> {
     let mut dependencies = Table::new();
     match manifest.runtime {
         RuntimeDependency::Vendored => {
+            let runtime_manifest: Table = RUNTIME_MANIFEST
+                .parse()
+                .map_err(|e| Error::internal(&format!("the runtime's manifest: {e}")))?;
             let deps = runtime_manifest
                 .get("dependencies")
                 .and_then(Value::as_table)
