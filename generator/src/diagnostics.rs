@@ -5,11 +5,17 @@ use std::path::PathBuf;
 
 /// Escapes one token of a JSON pointer (`~` → `~0`, `/` → `~1`).
 pub fn pointer_token(token: &str) -> String {
+    if !token.contains(['~', '/']) {
+        return token.to_string();
+    }
     token.replace('~', "~0").replace('/', "~1")
 }
 
 /// Decodes one token of a JSON pointer (`~1` → `/`, `~0` → `~`).
 pub fn unescape_token(token: &str) -> String {
+    if !token.contains('~') {
+        return token.to_string();
+    }
     token.replace("~1", "/").replace("~0", "~")
 }
 

@@ -105,6 +105,29 @@ fn lowercase_ascii_words(raw: &str) -> Option<impl Iterator<Item = &str>> {
         })
 }
 
+/// Whether a name is already what heck's PascalCase makes of it: ASCII
+/// letters and digits, an uppercase letter first, and every other uppercase
+/// letter after a lowercase one (digits between them aside). heck starts a
+/// word at each such letter and lowercases the rest of each word, which
+/// changes nothing here; schema names are mostly like this, and converting
+/// them character by character was an eighth of lowering a large API.
+fn is_plain_pascal(raw: &str) -> bool {
+    let bytes = raw.as_bytes();
+    if !bytes.first().is_some_and(u8::is_ascii_uppercase) {
+        return false;
+    }
+    let mut last_letter_lower = false;
+    for &b in &bytes[1..] {
+        match b {
+            b'a'..=b'z' => last_letter_lower = true,
+            b'A'..=b'Z' if last_letter_lower => last_letter_lower = false,
+            b'0'..=b'9' => {}
+            _ => return false,
+        }
+    }
+    true
+}
+
 fn to_snake(raw: &str) -> String {
     match lowercase_ascii_words(raw) {
         Some(words) => words.collect::<Vec<_>>().join("_"),
@@ -113,6 +136,9 @@ fn to_snake(raw: &str) -> String {
 }
 
 fn to_pascal(raw: &str) -> String {
+    if is_plain_pascal(raw) {
+        return raw.to_string();
+    }
     match lowercase_ascii_words(raw) {
         Some(words) => {
             let mut out = String::with_capacity(raw.len());
@@ -348,6 +374,34 @@ pub fn setter_base(name: &str, reserved: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_taken_as_they_are_are_what_heck_makes_of_them() {
+        for name in ["InstanceDiskAttach", "Ipv4Net", "A1bC", "V1", "Ab12Cd3"] {
+            assert!(is_plain_pascal(name), "{name}");
+            assert_eq!(heck::ToUpperCamelCase::to_upper_camel_case(name), name);
+        }
+        // heck changes these (`A1b`, `HttpServer`, ...): they are converted.
+        for name in ["A1B", "HTTPServer", "ABc", "aB", "Name_2", "Ünïcode", ""] {
+            assert!(!is_plain_pascal(name), "{name}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn plain_pascal_names_are_left_as_heck_would_leave_them(name in "[A-Za-z0-9]{1,10}") {
+            if is_plain_pascal(&name) {
+                proptest::prop_assert_eq!(heck::ToUpperCamelCase::to_upper_camel_case(name.as_str()), name);
+            }
+        }
+
+        #[test]
+        fn pointer_tokens_escape_and_unescape(token in "[a-z~/{}]{0,8}") {
+            let escaped = crate::diagnostics::pointer_token(&token);
+            proptest::prop_assert!(!escaped.contains('/'));
+            proptest::prop_assert_eq!(crate::diagnostics::unescape_token(&escaped), token);
+        }
+    }
 
     #[test]
     fn snake_names() {

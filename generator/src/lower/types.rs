@@ -495,9 +495,14 @@ impl<'a> Lowerer<'a> {
 
     fn check_constraints(&mut self, c: &mut Constraints, pointer: &str) {
         if let Some(pattern) = &c.pattern {
-            match super::pattern::to_rust_regex(pattern) {
-                Ok(translated) => c.pattern_regex = Some(translated),
+            let checked = self
+                .patterns
+                .entry(pattern.clone())
+                .or_insert_with(|| super::pattern::to_rust_regex(pattern));
+            match checked {
+                Ok(translated) => c.pattern_regex = Some(translated.clone()),
                 Err(message) => {
+                    let message = message.clone();
                     c.pattern = None;
                     self.warn(&format!("{pointer}/pattern"), message);
                 }
