@@ -11,6 +11,13 @@ pub fn pointer_token(token: &str) -> String {
     token.replace('~', "~0").replace('/', "~1")
 }
 
+/// `parent/child`: a JSON pointer one level down (`child` escaped, or a
+/// keyword). Concatenated rather than `format!`ted, which costs several
+/// times more; lowering makes thousands of these.
+pub fn pointer_child(parent: &str, child: &str) -> String {
+    [parent, "/", child].concat()
+}
+
 /// Decodes one token of a JSON pointer (`~1` → `/`, `~0` → `~`).
 pub fn unescape_token(token: &str) -> String {
     if !token.contains('~') {

@@ -407,7 +407,7 @@ impl<'a> Lowerer<'a> {
     ) {
         if let Some(properties) = view.properties {
             for (key, property) in properties {
-                let at = format!("{pointer}/properties/{}", pointer_token(key));
+                let at = [pointer, "/properties/", &pointer_token(key)].concat();
                 // A later allOf part refines an earlier one: last wins.
                 parts.properties.insert(key.clone(), (property, at));
             }

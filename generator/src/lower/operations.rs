@@ -3,7 +3,7 @@
 use openapiv3::{PathItem, ReferenceOr};
 
 use super::Lowerer;
-use crate::diagnostics::{Result, pointer_token};
+use crate::diagnostics::{Result, pointer_child, pointer_token};
 use crate::ir::{
     Method, Operation, ParamLocation, PathPart, SecurityScheme, Server, ServerVariable, TypeRef,
 };
@@ -64,7 +64,7 @@ impl<'a> Lowerer<'a> {
         let mut operations = Vec::new();
         let mut errors = crate::diagnostics::Errors::default();
         for (path, item) in doc.paths.iter() {
-            let item_pointer = format!("#/paths/{}", pointer_token(path));
+            let item_pointer = ["#/paths/", &pointer_token(path)].concat();
             let item: &'a PathItem = match item {
                 ReferenceOr::Item(item) => item,
                 ReferenceOr::Reference { reference } => {
@@ -82,7 +82,7 @@ impl<'a> Lowerer<'a> {
                 if !kept {
                     continue;
                 }
-                let pointer = format!("{item_pointer}/{verb}");
+                let pointer = pointer_child(&item_pointer, verb);
                 let Some(parts) = self.parse_path(path, &pointer) else {
                     continue;
                 };

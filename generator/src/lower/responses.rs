@@ -4,7 +4,7 @@ use indexmap::IndexMap;
 use openapiv3::{MediaType, ReferenceOr, StatusCode};
 
 use super::Lowerer;
-use crate::diagnostics::{Result, pointer_token};
+use crate::diagnostics::{Result, pointer_child, pointer_token};
 use crate::ir::{MediaKind, Response, StatusMatch, TypeRef};
 use crate::names::{NameScope, pascal_ident};
 
@@ -40,7 +40,7 @@ impl<'a> Lowerer<'a> {
                 ),
             );
         }
-        Some((media, kind, format!("{pointer}/{}", pointer_token(name))))
+        Some((media, kind, pointer_child(pointer, &pointer_token(name))))
     }
 
     pub(super) fn lower_responses(
@@ -77,13 +77,15 @@ impl<'a> Lowerer<'a> {
                 format!("{type_base}{variant}")
             };
             let (ty, media) =
-                match self.choose_media(&response.content, &format!("{at}/content"), true) {
+                match self.choose_media(&response.content, &pointer_child(&at, "content"), true) {
                     None => (TypeRef::Unit, MediaKind::Json),
                     Some((media_type, kind, media_pointer)) => {
                         let ty = match &media_type.schema {
-                            Some(schema) => {
-                                self.type_of(schema, &hint, &format!("{media_pointer}/schema"))?
-                            }
+                            Some(schema) => self.type_of(
+                                schema,
+                                &hint,
+                                &pointer_child(&media_pointer, "schema"),
+                            )?,
                             None => default_type_for(&kind),
                         };
                         (ty, kind)

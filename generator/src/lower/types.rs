@@ -6,7 +6,7 @@ use openapiv3::{ReferenceOr, Schema};
 
 use super::Lowerer;
 use super::schema_view::SchemaView;
-use crate::diagnostics::{Result, fragment_token, pointer_token};
+use crate::diagnostics::{Result, fragment_token, pointer_child, pointer_token};
 use crate::ir::{Constrained, Constraints, FloatWidth, IntegerWidth, TypeId, TypeKind, TypeRef};
 use crate::names::type_ident;
 
@@ -450,13 +450,13 @@ impl<'a> Lowerer<'a> {
     }
 
     fn array_type(&mut self, name: &str, view: &SchemaView<'a>, pointer: &str) -> Result<TypeRef> {
+        let item_name = [name, "Item"].concat();
+        let at = pointer_child(pointer, "items");
         let items = match view.items {
-            Some(items) => {
-                self.type_of_boxed(items, &format!("{name}Item"), &format!("{pointer}/items"))?
-            }
+            Some(items) => self.type_of_boxed(items, &item_name, &at)?,
             None => TypeRef::Json,
         };
-        let items = self.named_if_deep(items, &format!("{name}Item"), &format!("{pointer}/items"));
+        let items = self.named_if_deep(items, &item_name, &at);
         Ok(TypeRef::Array(Box::new(items)))
     }
 
