@@ -60,7 +60,7 @@ impl Location {
     pub fn fill_line(&mut self, lines: &SpecLines<'_>) {
         if self.line_col.is_none() {
             if let Some(line) = self.pointer.as_deref().and_then(|p| lines.line_of(p)) {
-                let content = lines.0[line - 1];
+                let content = lines.lines[line - 1];
                 let column = content.len() - content.trim_start().len() + 1;
                 self.line_col = Some((line, column));
             }
@@ -229,19 +229,74 @@ pub fn line_of(text: &str, pointer: &str) -> Option<usize> {
 }
 
 /// A spec's lines, split once for many pointer look-ups.
-pub struct SpecLines<'t>(
-    Vec<&'t str>,
-    std::cell::RefCell<std::collections::HashMap<String, Option<(usize, usize)>>>,
-);
+pub struct SpecLines<'t> {
+    lines: Vec<&'t str>,
+    /// Each line's indentation, `BLANK` for a line with no key (empty, or
+    /// a comment): measured once, since each look-up walks over thousands
+    /// of lines of a large spec (trimming each line on every walk was 2-3
+    /// ms of a 1 MB spec's run).
+    indents: Vec<u32>,
+    /// Pointer prefix → its line and indentation (`None`: not found).
+    memo: std::cell::RefCell<std::collections::HashMap<String, Option<(usize, usize)>>>,
+}
+
+/// The indentation of a line with no key to look up in it.
+const BLANK: u32 = u32::MAX;
+
+/// How far a line is indented (as `str::trim_start` measures it), or
+/// `BLANK`. Spaces and tabs are counted byte by byte; only a line that goes
+/// on with other whitespace is trimmed the Unicode way.
+fn indent_of(line: &str) -> u32 {
+    let ascii = line
+        .bytes()
+        .take_while(|&b| b == b' ' || b == b'\t')
+        .count();
+    let (indent, rest) = match line[ascii..].starts_with(char::is_whitespace) {
+        true => {
+            let rest = line.trim_start();
+            (line.len() - rest.len(), rest)
+        }
+        false => (ascii, &line[ascii..]),
+    };
+    // A line that only opens or closes a JSON object or array names no key
+    // (without this, the `{` of a JSON document was its only top-level
+    // line, and no pointer into a JSON spec was ever found).
+    let bracket = matches!(rest.trim_end(), "{" | "[" | "}" | "]" | "}," | "],");
+    match rest.is_empty() || rest.starts_with('#') || bracket {
+        true => BLANK,
+        false => u32::try_from(indent).unwrap_or(BLANK),
+    }
+}
 
 impl<'t> SpecLines<'t> {
     pub fn new(text: &'t str) -> Self {
-        SpecLines(text.lines().collect(), Default::default())
+        // `str::lines`, with the line ends found in one vectorized pass:
+        // searching anew for each end costs more than the short lines of a
+        // pretty-printed spec.
+        let (mut lines, mut indents) = (Vec::new(), Vec::new());
+        let mut start = 0;
+        for end in memchr::memchr_iter(b'\n', text.as_bytes()) {
+            let line = &text[start..end];
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            lines.push(line);
+            indents.push(indent_of(line));
+            start = end + 1;
+        }
+        if start < text.len() {
+            let line = &text[start..];
+            lines.push(line);
+            indents.push(indent_of(line));
+        }
+        SpecLines {
+            lines,
+            indents,
+            memo: Default::default(),
+        }
     }
 
     /// See [`line_of`].
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
-        let lines = &self.0;
+        let lines = &self.lines;
         let tokens: Vec<String> = pointer
             .trim_start_matches('#')
             .split('/')
@@ -261,7 +316,7 @@ impl<'t> SpecLines<'t> {
         for token in &tokens {
             prefix.push('/');
             prefix.push_str(token);
-            if let Some(known) = self.1.borrow().get(&prefix) {
+            if let Some(known) = self.memo.borrow().get(&prefix) {
                 let Some((line, indent)) = *known else { break };
                 found = Some(line + 1);
                 start = line + 1;
@@ -272,12 +327,12 @@ impl<'t> SpecLines<'t> {
             let mut hit = None;
             let mut item_count = 0usize;
             let mut child_indent: Option<usize> = None;
-            for (i, line) in lines.iter().enumerate().take(end).skip(start) {
-                let trimmed = line.trim_start();
-                if trimmed.is_empty() || trimmed.starts_with('#') {
+            let indents = self.indents.iter().enumerate().take(end).skip(start);
+            for (i, &indent) in indents {
+                if indent == BLANK {
                     continue;
                 }
-                let indent = line.len() - trimmed.len();
+                let indent = indent as usize;
                 if (indent as isize) <= parent_indent && i > start {
                     break;
                 }
@@ -285,6 +340,7 @@ impl<'t> SpecLines<'t> {
                 if indent != level {
                     continue;
                 }
+                let trimmed = &lines[i][indent..];
                 let key = trimmed
                     .trim_start_matches("- ")
                     .trim_start_matches(['"', '\'']);
@@ -304,7 +360,7 @@ impl<'t> SpecLines<'t> {
                     break;
                 }
             }
-            self.1.borrow_mut().insert(prefix.clone(), hit);
+            self.memo.borrow_mut().insert(prefix.clone(), hit);
             let Some((line, indent)) = hit else { break };
             found = Some(line + 1);
             start = line + 1;
@@ -312,5 +368,53 @@ impl<'t> SpecLines<'t> {
             end = lines.len();
         }
         found
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spec_lines_are_the_lines_str_gives() {
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\r\n",
+            "a\r",
+            "\n\n",
+            "a\r\nb\rc\n",
+            "\r\n",
+            "x\n\r",
+            "é\nü\r\n",
+        ] {
+            let lines = SpecLines::new(text);
+            assert_eq!(lines.lines, text.lines().collect::<Vec<_>>(), "{text:?}");
+            assert_eq!(lines.indents.len(), lines.lines.len());
+        }
+    }
+
+    #[test]
+    fn indentation_is_measured_as_trim_start_does() {
+        assert_eq!(indent_of("    key: 1"), 4);
+        assert_eq!(indent_of("\t  key: 1"), 3);
+        assert_eq!(
+            indent_of("  \u{a0}key: 1"),
+            4,
+            "a no-break space is whitespace"
+        );
+        assert_eq!(indent_of("   "), BLANK);
+        assert_eq!(indent_of("  # comment"), BLANK);
+        assert_eq!(indent_of(""), BLANK);
+    }
+
+    #[test]
+    fn pointers_are_found_in_yaml_and_in_json() {
+        let yaml = "openapi: 3.0.3\npaths:\n  /a:\n    get:\n      # note\n      responses:\n        '200':\n          description: ok\n";
+        assert_eq!(line_of(yaml, "#/paths/~1a/get/responses/200"), Some(7));
+        let json = "{\n  \"paths\": {\n    \"/a\": {\n      \"get\": {}\n    }\n  },\n  \"components\": {\n    \"schemas\": {\n      \"B\": {}\n    }\n  }\n}";
+        assert_eq!(line_of(json, "#/components/schemas/B"), Some(9));
+        assert_eq!(line_of(json, "#/paths/~1a/get"), Some(4));
     }
 }
