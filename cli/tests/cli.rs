@@ -494,3 +494,34 @@ components:
     let source = std::fs::read_to_string(&out_file).unwrap();
     assert!(source.contains("runtime::check_max_bytes("), "{source}");
 }
+
+#[test]
+fn warnings_on_a_json_spec_give_the_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    // Pretty-printed as JSON tools write it: the root `{` alone on the first line.
+    let spec = write(
+        dir.path(),
+        "odd.json",
+        r#"{
+  "openapi": "3.0.3",
+  "info": {"title": "Odd", "version": "1"},
+  "paths": {},
+  "components": {
+    "schemas": {
+      "Code": {
+        "type": "string",
+        "pattern": "^(?!x)[a-z]+$"
+      }
+    }
+  }
+}
+"#,
+    );
+    let out = generate_file(&spec, &dir.path().join("odd.rs"), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let messages = stderr(&out);
+    assert!(
+        messages.contains("odd.json:9:9 (#/components/schemas/Code/pattern)"),
+        "{messages}"
+    );
+}

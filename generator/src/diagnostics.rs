@@ -60,8 +60,8 @@ impl Location {
     pub fn fill_line(&mut self, lines: &SpecLines<'_>) {
         if self.line_col.is_none() {
             if let Some(line) = self.pointer.as_deref().and_then(|p| lines.line_of(p)) {
-                let content = lines.lines[line - 1];
-                let column = content.len() - content.trim_start().len() + 1;
+                // A line found names a key, so its indentation was measured.
+                let column = lines.indents[line - 1] as usize + 1;
                 self.line_col = Some((line, column));
             }
         }
