@@ -175,9 +175,7 @@ impl<'a> builder::UpdateContact<'a> {
     /// Sends the call; resolves to the body of the success response
     /// (`.with_response()` on it: with the response's status and headers too).
     #[inline]
-    pub fn send(
-        self,
-    ) -> runtime::Call<'a, UpdateContactResponse, std::convert::Infallible> {
+    pub fn send(self) -> runtime::Call<'a, UpdateContactResponse> {
         runtime::Call::new(&self.client.core, self.request(), decode_update_contact)
     }
 
@@ -201,12 +199,9 @@ impl<'a> builder::UpdateContact<'a> {
 }
 
 impl<'a> std::future::IntoFuture for builder::UpdateContact<'a> {
-    type Output = Result<
-        UpdateContactResponse,
-        runtime::Error<std::convert::Infallible>,
-    >;
+    type Output = Result<UpdateContactResponse, runtime::Error>;
 
-    type IntoFuture = runtime::Call<'a, UpdateContactResponse, std::convert::Infallible>;
+    type IntoFuture = runtime::Call<'a, UpdateContactResponse>;
 
     #[inline]
     fn into_future(self) -> Self::IntoFuture {
@@ -226,7 +221,7 @@ static UPDATE_CONTACT_OPERATION: runtime::Operation = runtime::Operation {
 #[inline]
 fn decode_update_contact(
     response: runtime::RawResponse,
-) -> runtime::Decoded<UpdateContactResponse, std::convert::Infallible> {
+) -> runtime::Decoded<UpdateContactResponse> {
     match response.status_code() {
         200 => response.json(),
         _ => Err(response.unexpected()),

@@ -1,6 +1,7 @@
 //! The futures a request builder's `send` returns: the HTTP exchange (compiled once, here) and
 //! the operation's decoder (a plain function the generator writes).
 
+use std::convert::Infallible;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
@@ -11,12 +12,12 @@ use super::{
 };
 
 /// Maps a response onto an operation's documented statuses.
-pub type Decoder<T, E> = fn(RawResponse) -> Decoded<T, E>;
+pub type Decoder<T, E = Infallible> = fn(RawResponse) -> Decoded<T, E>;
 
 /// What a [`Decoder`] makes of a response: the typed success value with the
 /// response's status and headers, or the error. Named so that a decoder's
 /// signature stays short whatever its success type.
-pub type Decoded<T, E> = Result<ResponseValue<T>, Error<E>>;
+pub type Decoded<T, E = Infallible> = Result<ResponseValue<T>, Error<E>>;
 
 enum State<'a, T, E> {
     /// The request could not be built: the error, returned on the first poll.
@@ -60,14 +61,15 @@ fn polled_after_done<E>() -> Error<E> {
 }
 
 /// The future of a call that resolves to the typed body (what `send()` and `.await` on a
-/// request builder give).
+/// request builder give). `E` is the operation's error enum; an operation that documents
+/// no error response has none (`Infallible`, the default).
 #[must_use = "a call does nothing until it is awaited"]
-pub struct Call<'a, T, E>(Pending<'a, T, E>);
+pub struct Call<'a, T, E = Infallible>(Pending<'a, T, E>);
 
 /// The future of a call that resolves to the typed body with the response's status and
 /// headers (`send().with_response()` of a request builder).
 #[must_use = "a call does nothing until it is awaited"]
-pub struct ResponseCall<'a, T, E>(Pending<'a, T, E>);
+pub struct ResponseCall<'a, T, E = Infallible>(Pending<'a, T, E>);
 
 impl<'a, T, E> Call<'a, T, E> {
     /// Sends `request` (or returns its error), reading the body whole, then `decode`s it.

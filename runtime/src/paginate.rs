@@ -1,6 +1,7 @@
 //! Paginated list operations as streams of pages and of items.
 
 use std::collections::VecDeque;
+use std::convert::Infallible;
 use std::fmt;
 use std::future::Future as _;
 use std::pin::Pin;
@@ -12,7 +13,7 @@ use reqwest::header::HeaderMap;
 use super::{Error, ResponseCall, ResponseValue};
 
 /// Sends one page's request.
-pub type SendPage<'a, B, P, E> = fn(B) -> ResponseCall<'a, P, E>;
+pub type SendPage<'a, B, P, E = Infallible> = fn(B) -> ResponseCall<'a, P, E>;
 /// The request of the page after `page` (made from the request that fetched it), or `None`
 /// when `page` is the last.
 pub type NextPage<B, P> = fn(&B, &P, &HeaderMap) -> Option<B>;
@@ -20,7 +21,7 @@ pub type NextPage<B, P> = fn(&B, &P, &HeaderMap) -> Option<B>;
 /// The pages of a list operation, fetched one at a time as the stream is polled: it stops
 /// after the last page, and an error ends it (after yielding the error). Built by the `pages()`
 /// method of a paginated operation's request builder.
-pub struct Pages<'a, B, P, E> {
+pub struct Pages<'a, B, P, E = Infallible> {
     next: Option<B>,
     in_flight: Option<(B, ResponseCall<'a, P, E>)>,
     send: SendPage<'a, B, P, E>,
@@ -99,7 +100,7 @@ impl<B: Clone + Unpin, P, E> Stream for Pages<'_, B, P, E> {
 /// Only the item and error types are in its name: the page type and the builder are kept
 /// behind one box, so that `items()`'s signature stays short whatever the page type is
 /// (clippy's `type_complexity` counted them all).
-pub struct Items<'a, I, E> {
+pub struct Items<'a, I, E = Infallible> {
     pages: Box<dyn PageItems<I, E> + Send + 'a>,
     ready: VecDeque<I>,
 }

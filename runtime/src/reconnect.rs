@@ -2,6 +2,7 @@
 //! "Server-sent events"): when the connection drops, wait the reconnection time (the server's
 //! `retry:`, else the policy's), send the request again with `Last-Event-ID`, and go on.
 
+use std::convert::Infallible;
 use std::fmt;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -67,7 +68,7 @@ impl Reconnect {
 /// refusal), or when [`Reconnect::max_attempts`] reconnections in a row failed (the last
 /// error is its last item). An event whose data does not decode is an error item and the
 /// stream goes on.
-pub struct ReconnectingEvents<'a, T, E> {
+pub struct ReconnectingEvents<'a, T, E = Infallible> {
     inner: BoxStream<'a, Result<SseEvent<T>, Error<E>>>,
 }
 

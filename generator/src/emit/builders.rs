@@ -16,7 +16,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::decode::{emit_decoder, error_type, success_type};
+use super::decode::{call_error, emit_decoder, error_arg, success_type};
 use super::methods::param_doc;
 use super::{Context, ident, rust_type, type_ident};
 use crate::ir::{
@@ -212,7 +212,8 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
     let setters = setters(cx, op);
     let paging = super::paging::paging_parts(cx, op);
     let success = success_type(cx, op);
-    let error = error_type(cx, op);
+    let error = error_arg(cx, op);
+    let call_error = call_error(cx, op);
     let decoder = cx.decoders.decoder(index, op);
     let streamed = streams_success(op);
     let call = if streamed {
@@ -225,7 +226,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             /// Sends the call and returns the success body as a stream of chunks, without
             /// reading it into memory (error bodies are still read and decoded).
             #[inline]
-            pub fn send_stream(self) -> runtime::Call<'a, runtime::ByteStream, #error> {
+            pub fn send_stream(self) -> runtime::Call<'a, runtime::ByteStream #error> {
                 runtime::Call::streamed(&self.client.core, self.request(), |response| {
                     runtime::stream_success(response, #decoder)
                 })
@@ -251,7 +252,7 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
             /// Sends the call; resolves to the body of the success response
             /// (`.with_response()` on it: with the response's status and headers too).
             #[inline]
-            pub fn send(self) -> runtime::Call<'a, #success, #error> {
+            pub fn send(self) -> runtime::Call<'a, #success #error> {
                 runtime::Call::#call(&self.client.core, self.request(), #decoder)
             }
 
@@ -263,8 +264,8 @@ fn builder_impls(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
 
         #gate
         impl<'a> std::future::IntoFuture for builder::#name<'a> {
-            type Output = Result<#success, runtime::Error<#error>>;
-            type IntoFuture = runtime::Call<'a, #success, #error>;
+            type Output = Result<#success, #call_error>;
+            type IntoFuture = runtime::Call<'a, #success #error>;
             #[inline]
             fn into_future(self) -> Self::IntoFuture {
                 self.send()
@@ -295,7 +296,7 @@ fn reconnecting_method(
         pub fn send_reconnecting(
             self,
             policy: runtime::Reconnect,
-        ) -> runtime::ReconnectingEvents<'a, #data, #error> {
+        ) -> runtime::ReconnectingEvents<'a, #data #error> {
             runtime::ReconnectingEvents::new(&self.client.core, self.request(), #decoder, policy)
         }
     })

@@ -45,29 +45,42 @@ pub fn event_data_type(cx: &Context<'_>, op: &Operation) -> Option<TokenStream> 
     (response.media == MediaKind::EventStream).then(|| rust_type(cx.api, &response.ty))
 }
 
-/// The operation's error enum, or `Infallible` when it documents none.
-pub fn error_type(cx: &Context<'_>, op: &Operation) -> TokenStream {
+/// The operation's error enum, or `None` when it documents no error response.
+fn error_enum(cx: &Context<'_>, op: &Operation) -> Option<proc_macro2::Ident> {
     match &op.error {
-        Some(ErrorRef::Own(name)) => {
-            let name = type_ident(name);
-            quote!(#name)
-        }
-        Some(ErrorRef::Shared(index)) => {
-            let name = type_ident(&cx.api.error_enums[*index].name);
-            quote!(#name)
-        }
-        None => quote!(std::convert::Infallible),
+        Some(ErrorRef::Own(name)) => Some(type_ident(name)),
+        Some(ErrorRef::Shared(index)) => Some(type_ident(&cx.api.error_enums[*index].name)),
+        None => None,
+    }
+}
+
+/// The error enum as the last generic argument of the runtime's call, stream
+/// and decoder types (`, E`), or nothing for an operation that documents no
+/// error response: those types default it to `Infallible`.
+pub fn error_arg(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    match error_enum(cx, op) {
+        Some(name) => quote!(, #name),
+        None => TokenStream::new(),
+    }
+}
+
+/// The error a call resolves to: `runtime::Error<E>`, or `runtime::Error`
+/// (whose `E` defaults to `Infallible`) without an error enum.
+pub fn call_error(cx: &Context<'_>, op: &Operation) -> TokenStream {
+    match error_enum(cx, op) {
+        Some(name) => quote!(runtime::Error<#name>),
+        None => quote!(runtime::Error),
     }
 }
 
 pub fn emit_decoder(cx: &Context<'_>, op: &Operation) -> TokenStream {
     let name = decoder_ident(op);
     let success = success_type(cx, op);
-    let error = error_type(cx, op);
+    let error = error_arg(cx, op);
     let arms = arms(cx, op);
     quote! {
         #[inline]
-        fn #name(response: runtime::RawResponse) -> runtime::Decoded<#success, #error> {
+        fn #name(response: runtime::RawResponse) -> runtime::Decoded<#success #error> {
             match response.status_code() {
                 #arms
             }
@@ -98,7 +111,8 @@ pub(super) fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
         StatusMatch::Range(_) => 1,
         StatusMatch::Default => 2,
     });
-    let error = error_type(cx, op);
+    // Error responses are there only where the operation has an error enum.
+    let error = error_enum(cx, op);
     let mut arms = Vec::new();
     for response in responses
         .iter()
@@ -109,7 +123,7 @@ pub(super) fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
             let value = success_value(op, response);
             arms.push(quote!(#pattern => #value,));
         } else {
-            let value = error_value(response, &error);
+            let value = error_value(response, error.as_ref());
             arms.push(quote!(#pattern => Err(#value),));
         }
     }
@@ -119,7 +133,7 @@ pub(super) fn arms(cx: &Context<'_>, op: &Operation) -> TokenStream {
     }
     match responses.iter().find(|r| r.status == StatusMatch::Default) {
         Some(default) => {
-            let value = error_value(default, &error);
+            let value = error_value(default, error.as_ref());
             arms.push(quote!(_ => Err(#value),));
         }
         None => arms.push(quote!(_ => Err(response.unexpected()),)),
@@ -192,7 +206,11 @@ fn success_value(op: &Operation, response: &Response) -> TokenStream {
     }
 }
 
-fn error_value(response: &Response, error: &TokenStream) -> TokenStream {
+fn error_value(response: &Response, error: Option<&proc_macro2::Ident>) -> TokenStream {
+    // Lowering gives every operation with an error response its enum.
+    let Some(error) = error else {
+        return quote!(response.unexpected());
+    };
     let variant = format_ident!("{}", response.variant);
     let wrap = if response.boxed {
         quote!(|body| #error::#variant(Box::new(body)))

@@ -3,7 +3,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::decode::{error_type, success_type};
+use super::decode::{error_arg, success_type};
 use super::{Context, ident, rust_type};
 use crate::ir::{NextPage, Operation, ParamLocation, Presence};
 
@@ -26,7 +26,7 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
         };
     };
     let page = success_type(cx, op);
-    let error = error_type(cx, op);
+    let error = error_arg(cx, op);
     let item = rust_type(cx.api, &pagination.item);
     let items = PageItems::of(cx, op, pagination);
     let items_of = items.owned();
@@ -59,14 +59,14 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
     let methods = quote! {
         #[doc = #pages_doc]
         #[inline]
-        pub fn pages(self) -> runtime::Pages<'a, Self, #page, #error> {
+        pub fn pages(self) -> runtime::Pages<'a, Self, #page #error> {
             runtime::Pages::new(self, |request| request.send().with_response(), #advance)
         }
 
         /// The items of every page, in order; the next page is fetched only when the
         /// items before it are used up (so `take(n)` fetches no page it does not need).
         #[inline]
-        pub fn items(self) -> runtime::Items<'a, #item, #error> {
+        pub fn items(self) -> runtime::Items<'a, #item #error> {
             self.pages().items(|page| #items_of)
         }
     };

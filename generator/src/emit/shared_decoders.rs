@@ -13,7 +13,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::{format_ident, quote};
 
 use super::Context;
-use super::decode::{Read, arms, decoder_ident, error_read, error_type, success_read};
+use super::decode::{Read, arms, decoder_ident, error_arg, error_read, success_read};
 use crate::features::User;
 use crate::ir::{Api, ErrorRef, Operation, StatusMatch};
 
@@ -156,7 +156,7 @@ pub fn emit_shared_decoders(cx: &Context<'_>) -> TokenStream {
     for shared in &cx.decoders.decoders {
         let model = &cx.api.operations[shared.users[0]];
         let name = format_ident!("{}", shared.name);
-        let error = error_type(cx, model);
+        let error = error_arg(cx, model);
         let arms = arms(cx, model);
         let gate = cx
             .gates
@@ -170,7 +170,7 @@ pub fn emit_shared_decoders(cx: &Context<'_>) -> TokenStream {
             #gate
             #[doc = #doc]
             #[inline]
-            fn #name #generics(response: runtime::RawResponse) -> runtime::Decoded<#success, #error> {
+            fn #name #generics(response: runtime::RawResponse) -> runtime::Decoded<#success #error> {
                 match response.status_code() {
                     #arms
                 }
@@ -247,7 +247,7 @@ mod tests {
         assert!(has("fn decode_json_201<T"));
         assert!(!has("fn decode_json_200("));
         // Empty successes: one decoder, not generic.
-        assert!(has("fn decode_empty_204(\n"));
+        assert!(has("fn decode_empty_204(") && !has("fn decode_empty_204<"));
         assert!(!has("fn decode_ping(") && !has("fn decode_pong("));
     }
 
