@@ -525,3 +525,31 @@ fn warnings_on_a_json_spec_give_the_line_and_column() {
         "{messages}"
     );
 }
+
+#[test]
+fn the_media_types_a_warning_names_are_quoted_even_when_empty() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = write(
+        dir.path(),
+        "media.yaml",
+        r#"openapi: 3.0.3
+info: {title: Media, version: "1"}
+paths:
+  /recipes:
+    get:
+      responses:
+        "200":
+          description: ok
+          content:
+            application/json: {schema: {type: string}}
+            "": {schema: {type: string}}
+"#,
+    );
+    let out = generate_file(&spec, &dir.path().join("media.rs"), dir.path());
+    assert!(out.status.success(), "{}", stderr(&out));
+    let messages = stderr(&out);
+    assert!(
+        messages.contains("the client uses `application/json` and not ``"),
+        "{messages}"
+    );
+}

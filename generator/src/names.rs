@@ -312,14 +312,18 @@ impl NameScope {
         if self.used.insert(base.to_string()) {
             return base.to_string();
         }
-        let snake = base.starts_with(|c: char| c.is_ascii_lowercase());
-        let separator = if snake || base.ends_with(|c: char| c.is_ascii_digit()) {
+        // A keyword's escape (`Self_`) goes before the number: `Self_2` is
+        // no camel case name (rustc warns), `Self2` is.
+        let stem = base.trim_end_matches('_');
+        let stem = if stem.is_empty() { base } else { stem };
+        let snake = stem.starts_with(|c: char| c.is_ascii_lowercase());
+        let separator = if snake || stem.ends_with(|c: char| c.is_ascii_digit()) {
             "_"
         } else {
             ""
         };
         (2..)
-            .map(|n| format!("{base}{separator}{n}"))
+            .map(|n| format!("{stem}{separator}{n}"))
             .find(|candidate| self.used.insert(candidate.clone()))
             .expect("an unused name exists")
     }
@@ -471,5 +475,9 @@ mod tests {
         assert_eq!(scope.claim("Asc"), "Asc2");
         assert_eq!(scope.claim("V1"), "V1");
         assert_eq!(scope.claim("V1"), "V1_2");
+        assert_eq!(scope.claim("Self_"), "Self_");
+        assert_eq!(scope.claim("Self_"), "Self2");
+        assert_eq!(scope.claim("type_"), "type_");
+        assert_eq!(scope.claim("type_"), "type_2");
     }
 }

@@ -11,6 +11,8 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
+use super::doc_inline;
+
 /// Descriptions longer than this are cut (a resource limit: a description of
 /// millions of lines would otherwise become as many attributes).
 const MAX_DOC_BYTES: usize = 64 * 1024;
@@ -29,6 +31,7 @@ pub fn doc_attrs<'s>(parts: impl IntoIterator<Item = Option<&'s str>>) -> TokenS
         }
         markdown_lines(cap(part), &mut lines);
     }
+    doc_inline::rewrite(&mut lines);
     let mut out = TokenStream::new();
     for line in &lines {
         let text = if line.is_empty() {
@@ -134,10 +137,10 @@ fn markdown_lines(text: &str, out: &mut Vec<String>) {
         }
         if let Some(width) = list_marker_width(trimmed) {
             container = Container::ListItem(width);
-            out.push(escape_brackets(trimmed));
+            out.push(trimmed.to_string());
         } else if trimmed.starts_with('>') {
             container = Container::Quote;
-            out.push(escape_brackets(trimmed));
+            out.push(trimmed.to_string());
         } else {
             let continued = match container {
                 Container::ListItem(width) if !previous_blank => {
@@ -146,7 +149,7 @@ fn markdown_lines(text: &str, out: &mut Vec<String>) {
                 Container::Quote if !previous_blank => format!("> {trimmed}"),
                 _ => trimmed.to_string(),
             };
-            out.push(escape_brackets(&continued));
+            out.push(continued);
         }
         previous_blank = false;
         i += 1;
@@ -284,47 +287,6 @@ fn list_marker_width(trimmed: &str) -> Option<usize> {
         1..=4 => Some(marker + spaces),
         _ => Some(marker + 1),
     }
-}
-
-/// `[text]` outside code spans becomes `\[text\]` unless it is a Markdown
-/// link (`[text](url)`): rustdoc would read it as a link to a Rust item.
-fn escape_brackets(line: &str) -> String {
-    if !line.contains('[') {
-        return line.to_string();
-    }
-    let chars: Vec<char> = line.chars().collect();
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut in_code = false;
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '`' => in_code = !in_code,
-            '\\' if i + 1 < chars.len() => {
-                out.push(c);
-                out.push(chars[i + 1]);
-                i += 2;
-                continue;
-            }
-            '[' if !in_code => {
-                if let Some(close) = chars[i..].iter().position(|&c| c == ']') {
-                    let after = chars.get(i + close + 1);
-                    let is_link = matches!(after, Some('(') | Some('['));
-                    if !is_link {
-                        out.push_str("\\[");
-                        out.extend(&chars[i + 1..i + close]);
-                        out.push_str("\\]");
-                        i += close + 1;
-                        continue;
-                    }
-                }
-            }
-            _ => {}
-        }
-        out.push(c);
-        i += 1;
-    }
-    out
 }
 
 /// The literal of a `#[doc]` attribute: a raw string (`r"..."`, with as
@@ -485,13 +447,5 @@ mod tests {
         );
         assert_eq!(lines("1.  one\ntwo"), vec!["1.  one", "    two"]);
         assert_eq!(lines("12. item\nmore"), vec!["12. item", "    more"]);
-    }
-
-    #[test]
-    fn brackets_that_are_not_links_are_escaped() {
-        assert_eq!(
-            escape_brackets("see [Pet] and [docs](http://x) and `[a]`"),
-            "see \\[Pet\\] and [docs](http://x) and `[a]`"
-        );
     }
 }

@@ -14,6 +14,7 @@ mod client;
 mod constrained;
 mod decode;
 mod deserialize;
+mod doc_inline;
 mod docs;
 mod enums;
 mod methods;

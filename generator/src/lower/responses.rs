@@ -28,9 +28,10 @@ impl<'a> Lowerer<'a> {
         candidates.sort_by_key(|(rank, ..)| *rank);
         let (_, name, media, kind) = candidates.first()?.clone();
         if candidates.len() > 1 {
-            let others: Vec<&str> = candidates[1..]
+            // Quoted: a media type may be any text, the empty one too.
+            let others: Vec<String> = candidates[1..]
                 .iter()
-                .map(|(_, n, ..)| n.as_str())
+                .map(|(_, n, ..)| format!("`{n}`"))
                 .collect();
             self.warn(
                 pointer,

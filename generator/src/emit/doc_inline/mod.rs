@@ -1,0 +1,322 @@
+//! The inline Markdown of spec text, made safe for rustdoc's lints
+//! (`invalid_html_tags`, `bare_urls`, `broken_intra_doc_links`) while it
+//! reads the same:
+//!
+//! - HTML tags that pair up (or are void, like `<br>`) stay HTML; every
+//!   other tag-like `<` becomes `&lt;`: a placeholder (`<bot username>`), a
+//!   generic (`List<String>`), a `<p>` never closed.
+//! - `[` and `]` are escaped unless they make a Markdown link: `[text](url)`,
+//!   or a reference to a label the text defines (`[text][1]`, `[1]: url`).
+//! - A bare `http(s)://` URL becomes an autolink, `<https://...>`.
+//!
+//! Code blocks (the `text` fences `docs.rs` writes), code spans, HTML blocks
+//! (where brackets and URLs are not Markdown) and link destinations are left
+//! as they are. Tags are matched the way rustdoc's lint matches them, over
+//! the whole text of an item.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+mod html;
+
+use html::{autolink_end, html_block_lines, neutralize_unpaired_tags, strict_tag};
+
+/// Rewrites the lines of one item's documentation in place.
+pub(super) fn rewrite(lines: &mut [String]) {
+    let code = code_lines(lines);
+    // HTML blocks as written: rustdoc reads every `<` in them as a tag (no
+    // code span, no autolink there). Once tags are made text, a block may
+    // be a paragraph again.
+    let html = html_block_lines(lines, &code);
+    neutralize_unpaired_tags(lines, &code, &html);
+    let html = html_block_lines(lines, &code);
+    let labels = reference_labels(lines, &code);
+    for (i, line) in lines.iter_mut().enumerate() {
+        if !code[i] && !html[i] && !is_reference_definition(line) && needs_rewrite(line) {
+            *line = markdown_text(line, &labels);
+        }
+    }
+}
+
+/// Whether a line has anything the inline rewrite acts on (most have not).
+fn needs_rewrite(line: &str) -> bool {
+    line.contains(['[', ']', '<']) || line.contains("http")
+}
+
+/// Which lines are inside the `text` code blocks `docs.rs` writes (their
+/// fences included).
+fn code_lines(lines: &[String]) -> Vec<bool> {
+    let mut in_block = false;
+    lines
+        .iter()
+        .map(|line| {
+            if in_block {
+                in_block = line != "```";
+                true
+            } else {
+                in_block = line == "```text";
+                in_block
+            }
+        })
+        .collect()
+}
+
+/// The labels of the reference definitions (`[label]: url`), lowercase.
+fn reference_labels(lines: &[String], code: &[bool]) -> HashSet<String> {
+    lines
+        .iter()
+        .zip(code)
+        .filter(|(line, code)| !**code && is_reference_definition(line))
+        .filter_map(|(line, _)| {
+            let rest = line.trim_start().strip_prefix('[')?;
+            Some(rest[..rest.find("]:")?].to_lowercase())
+        })
+        .collect()
+}
+
+/// `[label]: destination`.
+fn is_reference_definition(line: &str) -> bool {
+    let trimmed = line.trim_start();
+    line.len() - trimmed.len() <= 3
+        && trimmed.starts_with('[')
+        && trimmed.find("]:").is_some_and(|at| {
+            at > 1 && !trimmed[1..at].contains(['[', ']']) && !trimmed[at + 2..].trim().is_empty()
+        })
+}
+
+/// Byte ranges of the code spans of a line (with their backticks).
+pub(super) fn code_spans(line: &str) -> Vec<Range<usize>> {
+    let bytes = line.as_bytes();
+    let run_at = |i: usize| bytes[i..].iter().take_while(|b| **b == b'`').count();
+    let mut spans = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'`' => {
+                let run = run_at(i);
+                let mut j = i + run;
+                let close = loop {
+                    match bytes[j.min(bytes.len())..].iter().position(|b| *b == b'`') {
+                        None => break None,
+                        Some(at) => {
+                            let other = run_at(j + at);
+                            if other == run {
+                                break Some(j + at + other);
+                            }
+                            j += at + other;
+                        }
+                    }
+                };
+                match close {
+                    Some(end) => {
+                        spans.push(i..end);
+                        i = end;
+                    }
+                    None => i += run,
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    spans
+}
+
+/// A Markdown line with its brackets escaped (but links) and its bare URLs
+/// made autolinks; code spans, HTML tags, autolinks and links as they are.
+fn markdown_text(line: &str, labels: &HashSet<String>) -> String {
+    let spans = code_spans(line);
+    let mut out = String::with_capacity(line.len() + 8);
+    let mut escaped_closers = Vec::new();
+    let mut i = 0;
+    while let Some(c) = line[i..].chars().next() {
+        let kept = spans
+            .iter()
+            .find(|s| s.start == i)
+            .map(|s| s.end)
+            .or_else(|| match c {
+                '<' => strict_tag(line, i)
+                    .map(|(end, _)| end)
+                    .or_else(|| autolink_end(line, i))
+                    .or_else(|| {
+                        line[i..]
+                            .find("-->")
+                            .filter(|_| line[i..].starts_with("<!--"))
+                            .map(|at| i + at + 3)
+                    }),
+                '[' => link_end(line, i, labels),
+                // The destination of a link whose text began on a line before.
+                ']' if !escaped_closers.contains(&i) && line[i + 1..].starts_with('(') => {
+                    closing(line, i + 1, b'(', b')')
+                }
+                _ => None,
+            });
+        if let Some(end) = kept {
+            out.push_str(&line[i..end]);
+            i = end;
+            continue;
+        }
+        match c {
+            '\\' => {
+                let next = line[i + 1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&line[i..i + 1 + next]);
+                i += 1 + next;
+                continue;
+            }
+            // A pair on this line that is no link; a bracket without its
+            // pair on the line may belong to a link over two lines.
+            '[' => match closing(line, i, b'[', b']') {
+                Some(end) => {
+                    escaped_closers.push(end - 1);
+                    out.push_str("\\[");
+                }
+                None => out.push('['),
+            },
+            ']' if escaped_closers.contains(&i) => out.push_str("\\]"),
+            'h' if starts_url(line, i) => {
+                let end = url_end(line, i);
+                out.push('<');
+                out.push_str(&line[i..end]);
+                out.push('>');
+                i = end;
+                continue;
+            }
+            _ => out.push(c),
+        }
+        i += c.len_utf8();
+    }
+    out
+}
+
+/// The end of a link at `at` (a `[`): `[text](destination)`, or a
+/// reference to a defined label (`[text][label]`, `[label][]`, `[label]`).
+fn link_end(line: &str, at: usize, labels: &HashSet<String>) -> Option<usize> {
+    let text_end = closing(line, at, b'[', b']')?;
+    let rest = &line[text_end..];
+    if rest.starts_with('(') {
+        return closing(line, text_end, b'(', b')');
+    }
+    let text = &line[at + 1..text_end - 1];
+    if rest.starts_with('[') {
+        let label_end = closing(line, text_end, b'[', b']')?;
+        let label = &line[text_end + 1..label_end - 1];
+        let label = if label.is_empty() { text } else { label };
+        return labels.contains(&label.to_lowercase()).then_some(label_end);
+    }
+    labels.contains(&text.to_lowercase()).then_some(text_end)
+}
+
+/// The end (after the closer) of the bracket pair that opens at `at`.
+fn closing(line: &str, at: usize, open: u8, close: u8) -> Option<usize> {
+    let mut depth = 0;
+    let mut escaped = false;
+    for (i, b) in line.bytes().enumerate().skip(at) {
+        match b {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            _ if b == open => depth += 1,
+            _ if b == close => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Whether a bare URL starts at `at`: `http://` or `https://` and a host
+/// (rustdoc finds them inside words too).
+fn starts_url(line: &str, at: usize) -> bool {
+    let rest = &line[at..];
+    ["https://", "http://"]
+        .iter()
+        .find_map(|scheme| rest.strip_prefix(scheme))
+        .is_some_and(|host| host.starts_with(|c: char| c.is_alphanumeric()))
+}
+
+/// Where the URL at `at` ends: before a character no autolink holds, and
+/// before the punctuation that ends a sentence or closes a parenthesis the
+/// URL did not open.
+fn url_end(line: &str, at: usize) -> usize {
+    let rest = &line[at..];
+    let stop = rest
+        .find(|c: char| c.is_whitespace() || "<>\"'`\\|[]".contains(c))
+        .unwrap_or(rest.len());
+    let mut url = &rest[..stop];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?', '*', '_', '~']);
+        let unbalanced =
+            trimmed.ends_with(')') && trimmed.matches('(').count() < trimmed.matches(')').count();
+        let trimmed = if unbalanced {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if trimmed.len() == url.len() {
+            break;
+        }
+        url = trimmed;
+    }
+    at + url.len()
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use super::*;
+
+    pub(super) fn rewritten(text: &str) -> String {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        rewrite(&mut lines);
+        lines.join("\n")
+    }
+
+    #[test]
+    fn brackets_that_are_not_links_are_escaped() {
+        assert_eq!(
+            rewritten("see [Pet] and [docs](http://x) and `[a]`"),
+            "see \\[Pet\\] and [docs](http://x) and `[a]`"
+        );
+        assert_eq!(
+            rewritten("regex [12][0-9]|3[01]"),
+            "regex \\[12\\]\\[0-9\\]|3\\[01\\]"
+        );
+        assert_eq!(
+            rewritten("See [the guide][1].\n\n[1]: https://example.com/guide"),
+            "See [the guide][1].\n\n[1]: https://example.com/guide"
+        );
+        assert_eq!(rewritten("a \\[b\\] stays"), "a \\[b\\] stays");
+        // A link over two lines.
+        let split = "use the [Git Trees\n  API](https://example.com/trees).";
+        assert_eq!(rewritten(split), split);
+    }
+
+    #[test]
+    fn bare_urls_become_autolinks() {
+        assert_eq!(
+            rewritten("Based on https://github.com/mapbox/tilejson-spec/tree/master/2.2.0."),
+            "Based on <https://github.com/mapbox/tilejson-spec/tree/master/2.2.0>."
+        );
+        assert_eq!(
+            rewritten("(see http://example.com/a_(b)), or *https://x.io*"),
+            "(see <http://example.com/a_(b)>), or *<https://x.io>*"
+        );
+        for kept in [
+            "[https://example.com](https://example.com)",
+            "<https://example.com>",
+            "`https://example.com`",
+            "https:// alone",
+        ] {
+            assert_eq!(rewritten(kept), kept);
+        }
+        assert_eq!(rewritten("xhttps://example.com"), "x<https://example.com>");
+    }
+
+    #[test]
+    fn code_blocks_are_left_alone() {
+        let block = "```text\n<x> [y] https://example.com\n```";
+        assert_eq!(rewritten(block), block);
+    }
+}
