@@ -80,6 +80,9 @@ fn scan_tags(
             from = end;
             comment_end = None;
         }
+        if !line[from..].contains('<') {
+            continue;
+        }
         let spans = if html[n] {
             Vec::new()
         } else {
@@ -351,6 +354,9 @@ pub(super) fn html_block_lines(lines: &[String], code: &[bool]) -> Vec<bool> {
 /// Whether a line starts an HTML block, and what ends it (`""`: a blank
 /// line). A lone tag (kind 7) cannot interrupt a paragraph.
 fn html_block_start(trimmed: &str, after_blank: bool) -> Option<&'static str> {
+    if !trimmed.starts_with('<') {
+        return None;
+    }
     let lower = trimmed
         .chars()
         .take(12)
@@ -376,7 +382,7 @@ fn html_block_start(trimmed: &str, after_blank: bool) -> Option<&'static str> {
     }
     let bytes = trimmed.as_bytes();
     let name_at = if bytes.get(1) == Some(&b'/') { 2 } else { 1 };
-    if !trimmed.starts_with('<') || !bytes.get(name_at)?.is_ascii_alphabetic() {
+    if !bytes.get(name_at)?.is_ascii_alphabetic() {
         return None;
     }
     let name_end = name_at + name_len(&bytes[name_at..]);

@@ -23,6 +23,9 @@ use html::{autolink_end, html_block_lines, neutralize_unpaired_tags, strict_tag}
 
 /// Rewrites the lines of one item's documentation in place.
 pub(super) fn rewrite(lines: &mut [String]) {
+    if !lines.iter().any(|line| needs_rewrite(line)) {
+        return;
+    }
     let code = code_lines(lines);
     // HTML blocks as written: rustdoc reads every `<` in them as a tag (no
     // code span, no autolink there). Once tags are made text, a block may
