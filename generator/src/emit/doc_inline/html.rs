@@ -133,10 +133,15 @@ fn comment_close(lines: &[String], code: &[bool], n: usize, from: usize) -> Opti
         .find_map(|m| lines[m].find("-->").map(|at| (m, at + 3)))
 }
 
-/// The tag-like text at `at` (a `<`), as rustdoc's lint reads tags: `<` or
-/// `</` and an ASCII letter; not an autolink outside HTML blocks.
+/// The tag at `at` (a `<`). In an HTML block, rustdoc's lint reads any `<`
+/// or `</` and an ASCII letter as a tag. In Markdown, only what CommonMark
+/// reads as HTML is one (not `<https://x y>` in a link, not an autolink),
+/// and a tag not closed on its line may go on over the next (so it is
+/// counted, as malformed).
 fn tag_like(line: &str, n: usize, at: usize, in_html: bool) -> Option<TagLike> {
-    if !in_html && autolink_end(line, at).is_some() {
+    let valid = strict_tag(line, at).map(|(_, self_closing)| self_closing);
+    let unfinished = !line[at..].contains('>');
+    if !in_html && valid.is_none() && !unfinished {
         return None;
     }
     let bytes = line.as_bytes();
@@ -151,7 +156,7 @@ fn tag_like(line: &str, n: usize, at: usize, in_html: bool) -> Option<TagLike> {
         at,
         name: line[start..name_end].to_ascii_lowercase(),
         closing,
-        valid: strict_tag(line, at).map(|(_, self_closing)| self_closing),
+        valid,
     })
 }
 

@@ -128,58 +128,79 @@ pub(super) fn code_spans(line: &str) -> Vec<Range<usize>> {
 /// A Markdown line with its brackets escaped (but links) and its bare URLs
 /// made autolinks; code spans, HTML tags, autolinks and links as they are.
 fn markdown_text(line: &str, labels: &HashSet<String>) -> String {
-    let spans = code_spans(line);
     let mut out = String::with_capacity(line.len() + 8);
+    push_markdown(line, labels, false, &mut out);
+    out
+}
+
+/// Appends `text` rewritten; inside a link's text (`in_link`) no link or
+/// autolink may start, so every bracket pair is escaped and URLs stay text.
+fn push_markdown(text: &str, labels: &HashSet<String>, in_link: bool, out: &mut String) {
+    let spans = code_spans(text);
     let mut escaped_closers = Vec::new();
     let mut i = 0;
-    while let Some(c) = line[i..].chars().next() {
+    while let Some(c) = text[i..].chars().next() {
         let kept = spans
             .iter()
             .find(|s| s.start == i)
             .map(|s| s.end)
             .or_else(|| match c {
-                '<' => strict_tag(line, i)
+                '<' => strict_tag(text, i)
                     .map(|(end, _)| end)
-                    .or_else(|| autolink_end(line, i))
+                    .or_else(|| autolink_end(text, i).filter(|_| !in_link))
                     .or_else(|| {
-                        line[i..]
+                        text[i..]
                             .find("-->")
-                            .filter(|_| line[i..].starts_with("<!--"))
+                            .filter(|_| text[i..].starts_with("<!--"))
                             .map(|at| i + at + 3)
                     }),
-                '[' => link_end(line, i, labels),
                 // The destination of a link whose text began on a line before.
-                ']' if !escaped_closers.contains(&i) && line[i + 1..].starts_with('(') => {
-                    closing(line, i + 1, b'(', b')')
+                ']' if !in_link && !escaped_closers.contains(&i) => {
+                    inline_destination_end(text, i + 1)
                 }
                 _ => None,
             });
         if let Some(end) = kept {
-            out.push_str(&line[i..end]);
+            out.push_str(&text[i..end]);
             i = end;
+            continue;
+        }
+        if let Some(link) = (c == '[' && !in_link)
+            .then(|| link_at(text, i, labels))
+            .flatten()
+        {
+            out.push('[');
+            match link.text_end {
+                Some(text_end) => {
+                    push_markdown(&text[i + 1..text_end - 1], labels, true, out);
+                    out.push_str(&text[text_end - 1..link.end]);
+                }
+                None => out.push_str(&text[i + 1..link.end]),
+            }
+            i = link.end;
             continue;
         }
         match c {
             '\\' => {
-                let next = line[i + 1..].chars().next().map_or(0, char::len_utf8);
-                out.push_str(&line[i..i + 1 + next]);
+                let next = text[i + 1..].chars().next().map_or(0, char::len_utf8);
+                out.push_str(&text[i..i + 1 + next]);
                 i += 1 + next;
                 continue;
             }
             // A pair on this line that is no link; a bracket without its
             // pair on the line may belong to a link over two lines.
-            '[' => match closing(line, i, b'[', b']') {
+            '[' => match closing(text, i, b'[', b']') {
                 Some(end) => {
                     escaped_closers.push(end - 1);
                     out.push_str("\\[");
                 }
                 None => out.push('['),
             },
-            ']' if escaped_closers.contains(&i) => out.push_str("\\]"),
-            'h' if starts_url(line, i) => {
-                let end = url_end(line, i);
+            ']' if escaped_closers.contains(&i) || in_link => out.push_str("\\]"),
+            'h' if !in_link && starts_url(text, i) => {
+                let end = url_end(text, i);
                 out.push('<');
-                out.push_str(&line[i..end]);
+                out.push_str(&text[i..end]);
                 out.push('>');
                 i = end;
                 continue;
@@ -188,25 +209,101 @@ fn markdown_text(line: &str, labels: &HashSet<String>) -> String {
         }
         i += c.len_utf8();
     }
-    out
 }
 
-/// The end of a link at `at` (a `[`): `[text](destination)`, or a
-/// reference to a defined label (`[text][label]`, `[label][]`, `[label]`).
-fn link_end(line: &str, at: usize, labels: &HashSet<String>) -> Option<usize> {
+/// A Markdown link in a line.
+struct Link {
+    /// Where its text ends (after the `]`), when the text is to be
+    /// rewritten; `None` for a reference by its own label, kept as written.
+    text_end: Option<usize>,
+    /// Where the whole link ends.
+    end: usize,
+}
+
+/// The link at `at` (a `[`): `[text](destination)`, or a reference to a
+/// defined label (`[text][label]`, `[label][]`, `[label]`).
+fn link_at(line: &str, at: usize, labels: &HashSet<String>) -> Option<Link> {
     let text_end = closing(line, at, b'[', b']')?;
     let rest = &line[text_end..];
     if rest.starts_with('(') {
-        return closing(line, text_end, b'(', b')');
+        let end = inline_destination_end(line, text_end)?;
+        return Some(Link {
+            text_end: Some(text_end),
+            end,
+        });
     }
     let text = &line[at + 1..text_end - 1];
+    let defined = |label: &str| labels.contains(&label.to_lowercase());
     if rest.starts_with('[') {
         let label_end = closing(line, text_end, b'[', b']')?;
         let label = &line[text_end + 1..label_end - 1];
-        let label = if label.is_empty() { text } else { label };
-        return labels.contains(&label.to_lowercase()).then_some(label_end);
+        return match label.is_empty() {
+            true => defined(text).then_some(Link {
+                text_end: None,
+                end: label_end,
+            }),
+            false => defined(label).then_some(Link {
+                text_end: Some(text_end),
+                end: label_end,
+            }),
+        };
     }
-    labels.contains(&text.to_lowercase()).then_some(text_end)
+    defined(text).then_some(Link {
+        text_end: None,
+        end: text_end,
+    })
+}
+
+/// The end of `(destination "title")` at `at`, when it is one CommonMark
+/// reads as a link's: a destination in `<>` or without spaces (its
+/// parentheses balanced), then an optional quoted or parenthesized title.
+fn inline_destination_end(line: &str, at: usize) -> Option<usize> {
+    let bytes = line.as_bytes();
+    if bytes.get(at) != Some(&b'(') {
+        return None;
+    }
+    let skip_space = |mut i: usize| {
+        while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+            i += 1;
+        }
+        i
+    };
+    let start = skip_space(at + 1);
+    let mut i = start;
+    if bytes.get(i) == Some(&b'<') {
+        i += 1 + bytes[i + 1..]
+            .iter()
+            .position(|b| *b == b'>' || *b == b'<')?;
+        if bytes[i] != b'>' {
+            return None;
+        }
+        i += 1;
+    } else {
+        let mut depth = 0usize;
+        while let Some(&b) = bytes.get(i) {
+            match b {
+                b'\\' => i += 1,
+                b'(' => depth += 1,
+                b')' if depth == 0 => break,
+                b')' => depth -= 1,
+                _ if b.is_ascii_whitespace() || b.is_ascii_control() => break,
+                _ => {}
+            }
+            i += 1;
+        }
+    }
+    let after = skip_space(i);
+    let end = match bytes.get(after)? {
+        b')' => after,
+        quote @ (b'"' | b'\'' | b'(') if after > i || i == start => {
+            let close = if *quote == b'(' { b')' } else { *quote };
+            let title_end = after + 1 + bytes[after + 1..].iter().position(|b| *b == close)?;
+            let end = skip_space(title_end + 1);
+            (bytes.get(end) == Some(&b')')).then_some(end)?
+        }
+        _ => return None,
+    };
+    Some(end + 1)
 }
 
 /// The end (after the closer) of the bracket pair that opens at `at`.
@@ -294,6 +391,22 @@ pub(super) mod tests {
         // A link over two lines.
         let split = "use the [Git Trees\n  API](https://example.com/trees).";
         assert_eq!(rewritten(split), split);
+        // Brackets inside a link's text are no links of their own.
+        assert_eq!(
+            rewritten("Client sample: [[Demo]](https://apis.guru/simple-ui)"),
+            "Client sample: [\\[Demo\\]](https://apis.guru/simple-ui)"
+        );
+        // A destination with a space is none: no link, and the brackets are text.
+        assert_eq!(
+            rewritten("one [`google.rpc.Status`](https: //github.com/x) per row"),
+            "one \\[`google.rpc.Status`\\](https: //github.com/x) per row"
+        );
+        for kept in [
+            "[a](<https://example.com/with space>) and [b](https://x.io \"Title\")",
+            "[c](https://example.com/a_(b)) and [d]()",
+        ] {
+            assert_eq!(rewritten(kept), kept);
+        }
     }
 
     #[test]
