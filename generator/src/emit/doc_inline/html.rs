@@ -88,18 +88,30 @@ fn scan_tags(
         } else {
             code_spans(line)
         };
+        let mut spans = spans.iter().peekable();
+        // Looked up once per line: searching ahead from every `<` would be
+        // quadratic on hostile text (`<a<a<a...`, `<!--<!--...`).
+        let last_gt = line.rfind('>');
+        let last_close = line.rfind("-->");
+        let mut closes_later_lines = None;
         let bytes = line.as_bytes();
         let mut i = from;
         while i < bytes.len() {
-            if let Some(span) = spans.iter().find(|s| s.start == i) {
+            while spans.next_if(|s| s.start < i).is_some() {}
+            if let Some(span) = spans.next_if(|s| s.start == i) {
                 i = span.end;
                 continue;
             }
             match bytes[i] {
                 b'\\' => i += 2,
                 b'<' if line[i..].starts_with("<!--") => {
-                    match comment_close(lines, code, n, i + 4) {
-                        Some((end_line, end)) if end_line == n => i = end,
+                    if last_close.is_some_and(|close| close >= i + 4) {
+                        i += 4 + line[i + 4..].find("-->").map_or(0, |at| at + 3);
+                        continue;
+                    }
+                    let later =
+                        *closes_later_lines.get_or_insert_with(|| closes_later(lines, code, n));
+                    match later.then(|| comment_close(lines, code, n)).flatten() {
                         Some(end) => {
                             comment_end = Some(end);
                             break;
@@ -111,7 +123,8 @@ fn scan_tags(
                     }
                 }
                 b'<' => {
-                    if let Some(tag) = tag_like(line, n, i, html[n]) {
+                    let unfinished = last_gt.is_none_or(|gt| gt < i);
+                    if let Some(tag) = tag_like(line, n, i, html[n], unfinished) {
                         tags.push(tag);
                     }
                     i += 1;
@@ -123,14 +136,18 @@ fn scan_tags(
     (tags, open_comments)
 }
 
-/// Where the comment that opened before `from` on line `n` closes.
-fn comment_close(lines: &[String], code: &[bool], n: usize, from: usize) -> Option<(usize, usize)> {
-    if let Some(at) = lines[n][from..].find("-->") {
-        return Some((n, from + at + 3));
-    }
+/// Where a comment that goes on past line `n` closes.
+fn comment_close(lines: &[String], code: &[bool], n: usize) -> Option<(usize, usize)> {
     (n + 1..lines.len())
         .take_while(|&m| !code[m])
         .find_map(|m| lines[m].find("-->").map(|at| (m, at + 3)))
+}
+
+/// Whether any `-->` follows line `n` before a code block.
+fn closes_later(lines: &[String], code: &[bool], n: usize) -> bool {
+    (n + 1..lines.len())
+        .take_while(|&m| !code[m])
+        .any(|m| lines[m].contains("-->"))
 }
 
 /// The tag at `at` (a `<`). In an HTML block, rustdoc's lint reads any `<`
@@ -138,9 +155,8 @@ fn comment_close(lines: &[String], code: &[bool], n: usize, from: usize) -> Opti
 /// reads as HTML is one (not `<https://x y>` in a link, not an autolink),
 /// and a tag not closed on its line may go on over the next (so it is
 /// counted, as malformed).
-fn tag_like(line: &str, n: usize, at: usize, in_html: bool) -> Option<TagLike> {
+fn tag_like(line: &str, n: usize, at: usize, in_html: bool, unfinished: bool) -> Option<TagLike> {
     let valid = strict_tag(line, at).map(|(_, self_closing)| self_closing);
-    let unfinished = !line[at..].contains('>');
     if !in_html && valid.is_none() && !unfinished {
         return None;
     }

@@ -14,7 +14,7 @@
 //! as they are. Tags are matched the way rustdoc's lint matches them, over
 //! the whole text of an item.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 mod html;
@@ -137,12 +137,14 @@ fn markdown_text(line: &str, labels: &HashSet<String>) -> String {
 /// autolink may start, so every bracket pair is escaped and URLs stay text.
 fn push_markdown(text: &str, labels: &HashSet<String>, in_link: bool, out: &mut String) {
     let spans = code_spans(text);
-    let mut escaped_closers = Vec::new();
+    let pairs = Pairs::of(text);
+    let mut escaped_closers = HashSet::new();
+    let mut spans = spans.iter().peekable();
     let mut i = 0;
     while let Some(c) = text[i..].chars().next() {
+        while spans.next_if(|s| s.start < i).is_some() {}
         let kept = spans
-            .iter()
-            .find(|s| s.start == i)
+            .next_if(|s| s.start == i)
             .map(|s| s.end)
             .or_else(|| match c {
                 '<' => strict_tag(text, i)
@@ -156,7 +158,7 @@ fn push_markdown(text: &str, labels: &HashSet<String>, in_link: bool, out: &mut 
                     }),
                 // The destination of a link whose text began on a line before.
                 ']' if !in_link && !escaped_closers.contains(&i) => {
-                    inline_destination_end(text, i + 1)
+                    inline_destination_end(text, i + 1, &pairs)
                 }
                 _ => None,
             });
@@ -166,7 +168,7 @@ fn push_markdown(text: &str, labels: &HashSet<String>, in_link: bool, out: &mut 
             continue;
         }
         if let Some(link) = (c == '[' && !in_link)
-            .then(|| link_at(text, i, labels))
+            .then(|| link_at(text, i, &pairs, labels))
             .flatten()
         {
             out.push('[');
@@ -189,9 +191,9 @@ fn push_markdown(text: &str, labels: &HashSet<String>, in_link: bool, out: &mut 
             }
             // A pair on this line that is no link; a bracket without its
             // pair on the line may belong to a link over two lines.
-            '[' => match closing(text, i, b'[', b']') {
+            '[' => match pairs.end(i) {
                 Some(end) => {
-                    escaped_closers.push(end - 1);
+                    escaped_closers.insert(end - 1);
                     out.push_str("\\[");
                 }
                 None => out.push('['),
@@ -222,11 +224,11 @@ struct Link {
 
 /// The link at `at` (a `[`): `[text](destination)`, or a reference to a
 /// defined label (`[text][label]`, `[label][]`, `[label]`).
-fn link_at(line: &str, at: usize, labels: &HashSet<String>) -> Option<Link> {
-    let text_end = closing(line, at, b'[', b']')?;
+fn link_at(line: &str, at: usize, pairs: &Pairs, labels: &HashSet<String>) -> Option<Link> {
+    let text_end = pairs.end(at)?;
     let rest = &line[text_end..];
     if rest.starts_with('(') {
-        let end = inline_destination_end(line, text_end)?;
+        let end = inline_destination_end(line, text_end, pairs)?;
         return Some(Link {
             text_end: Some(text_end),
             end,
@@ -235,7 +237,7 @@ fn link_at(line: &str, at: usize, labels: &HashSet<String>) -> Option<Link> {
     let text = &line[at + 1..text_end - 1];
     let defined = |label: &str| labels.contains(&label.to_lowercase());
     if rest.starts_with('[') {
-        let label_end = closing(line, text_end, b'[', b']')?;
+        let label_end = pairs.end(text_end)?;
         let label = &line[text_end + 1..label_end - 1];
         return match label.is_empty() {
             true => defined(text).then_some(Link {
@@ -257,11 +259,18 @@ fn link_at(line: &str, at: usize, labels: &HashSet<String>) -> Option<Link> {
 /// The end of `(destination "title")` at `at`, when it is one CommonMark
 /// reads as a link's: a destination in `<>` or without spaces (its
 /// parentheses balanced), then an optional quoted or parenthesized title.
-fn inline_destination_end(line: &str, at: usize) -> Option<usize> {
-    let bytes = line.as_bytes();
-    if bytes.get(at) != Some(&b'(') {
+fn inline_destination_end(line: &str, at: usize, pairs: &Pairs) -> Option<usize> {
+    // The link's `)` closes the pair its `(` opens; a longer destination
+    // is not taken for one (this bounds the work on hostile text).
+    const MAX_DESTINATION: usize = 4096;
+    if line.as_bytes().get(at) != Some(&b'(') {
         return None;
     }
+    let close = pairs.end(at)?;
+    if close - at > MAX_DESTINATION {
+        return None;
+    }
+    let bytes = &line.as_bytes()[..close];
     let skip_space = |mut i: usize| {
         while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
             i += 1;
@@ -306,25 +315,42 @@ fn inline_destination_end(line: &str, at: usize) -> Option<usize> {
     Some(end + 1)
 }
 
-/// The end (after the closer) of the bracket pair that opens at `at`.
-fn closing(line: &str, at: usize, open: u8, close: u8) -> Option<usize> {
-    let mut depth = 0;
-    let mut escaped = false;
-    for (i, b) in line.bytes().enumerate().skip(at) {
-        match b {
-            _ if escaped => escaped = false,
-            b'\\' => escaped = true,
-            _ if b == open => depth += 1,
-            _ if b == close => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i + 1);
+/// Where each bracket and parenthesis of a text closes (the byte after
+/// its closer), found in one pass: scanning ahead from each opener would be
+/// quadratic on hostile text (`[[[[...`).
+struct Pairs(HashMap<usize, usize>);
+
+impl Pairs {
+    fn of(text: &str) -> Self {
+        let mut ends = HashMap::new();
+        let (mut brackets, mut parens) = (Vec::new(), Vec::new());
+        let mut escaped = false;
+        for (i, b) in text.bytes().enumerate() {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'[' => brackets.push(i),
+                b'(' => parens.push(i),
+                b']' | b')' => {
+                    let open = if b == b']' {
+                        brackets.pop()
+                    } else {
+                        parens.pop()
+                    };
+                    if let Some(open) = open {
+                        ends.insert(open, i + 1);
+                    }
                 }
+                _ => {}
             }
-            _ => {}
         }
+        Pairs(ends)
     }
-    None
+
+    /// The end (after the closer) of the pair that opens at `at`.
+    fn end(&self, at: usize) -> Option<usize> {
+        self.0.get(&at).copied()
+    }
 }
 
 /// Whether a bare URL starts at `at`: `http://` or `https://` and a host
@@ -428,6 +454,26 @@ pub(super) mod tests {
             assert_eq!(rewritten(kept), kept);
         }
         assert_eq!(rewritten("xhttps://example.com"), "x<https://example.com>");
+    }
+
+    #[test]
+    fn hostile_text_is_rewritten_whole() {
+        // Each of these made a scan ahead from every opener: quadratic, minutes
+        // for a 64 KiB description. The results are checked, not timed.
+        let n = 20_000;
+        let cases = [
+            ("[".repeat(n), "[".repeat(n)),
+            (
+                "](".repeat(n) + &")".repeat(n),
+                "](".repeat(n) + &")".repeat(n),
+            ),
+            ("<a".repeat(n), "&lt;a".repeat(n)),
+            ("<!--".repeat(n), "&lt;!--".repeat(n)),
+            ("`a` [b] ".repeat(n), "`a` \\[b\\] ".repeat(n)),
+        ];
+        for (text, expected) in cases {
+            assert!(rewritten(&text) == expected, "{}", &text[..8]);
+        }
     }
 
     #[test]
