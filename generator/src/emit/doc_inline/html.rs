@@ -3,7 +3,7 @@
 //! tag-like `<` that does not pair up becomes `&lt;`; and which lines are
 //! HTML blocks, whose text is HTML rather than Markdown.
 
-use super::code_spans;
+use super::{code_spans, skip_blanks};
 
 /// HTML elements that take no closing tag (rustdoc's list).
 const VOID_ELEMENTS: &[&str] = &[
@@ -93,7 +93,7 @@ fn scan_tags(
         // quadratic on hostile text (`<a<a<a...`, `<!--<!--...`).
         let last_gt = line.rfind('>');
         let last_close = line.rfind("-->");
-        let mut closes_later_lines = None;
+        let mut close_on_later_line = None;
         let bytes = line.as_bytes();
         let mut i = from;
         while i < bytes.len() {
@@ -109,9 +109,9 @@ fn scan_tags(
                         i += 4 + line[i + 4..].find("-->").map_or(0, |at| at + 3);
                         continue;
                     }
-                    let later =
-                        *closes_later_lines.get_or_insert_with(|| closes_later(lines, code, n));
-                    match later.then(|| comment_close(lines, code, n)).flatten() {
+                    let close =
+                        *close_on_later_line.get_or_insert_with(|| comment_close(lines, code, n));
+                    match close {
                         Some(end) => {
                             comment_end = Some(end);
                             break;
@@ -141,13 +141,6 @@ fn comment_close(lines: &[String], code: &[bool], n: usize) -> Option<(usize, us
     (n + 1..lines.len())
         .take_while(|&m| !code[m])
         .find_map(|m| lines[m].find("-->").map(|at| (m, at + 3)))
-}
-
-/// Whether any `-->` follows line `n` before a code block.
-fn closes_later(lines: &[String], code: &[bool], n: usize) -> bool {
-    (n + 1..lines.len())
-        .take_while(|&m| !code[m])
-        .any(|m| lines[m].contains("-->"))
 }
 
 /// The tag at `at` (a `<`). In an HTML block, rustdoc's lint reads any `<`
@@ -187,12 +180,6 @@ fn name_len(bytes: &[u8]) -> usize {
 /// ends and whether it is self-closing.
 pub(super) fn strict_tag(line: &str, at: usize) -> Option<(usize, bool)> {
     let bytes = line.as_bytes();
-    let skip_space = |mut i: usize| {
-        while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
-            i += 1;
-        }
-        i
-    };
     let closing = bytes.get(at + 1) == Some(&b'/');
     if !bytes
         .get(at + 1 + usize::from(closing))?
@@ -201,12 +188,12 @@ pub(super) fn strict_tag(line: &str, at: usize) -> Option<(usize, bool)> {
         return None;
     }
     if closing {
-        let i = skip_space(at + 2 + name_len(&bytes[at + 2..]));
+        let i = skip_blanks(bytes, at + 2 + name_len(&bytes[at + 2..]));
         return (bytes.get(i) == Some(&b'>')).then_some((i + 1, false));
     }
     let mut i = at + 1 + name_len(&bytes[at + 1..]);
     loop {
-        let spaced = skip_space(i);
+        let spaced = skip_blanks(bytes, i);
         match bytes.get(spaced)? {
             b'>' => return Some((spaced + 1, false)),
             b'/' => return (bytes.get(spaced + 1) == Some(&b'>')).then_some((spaced + 2, true)),
@@ -229,17 +216,11 @@ fn attribute_end(bytes: &[u8], i: usize) -> Option<usize> {
     {
         end += 1;
     }
-    let mut eq = end;
-    while bytes.get(eq).is_some_and(|b| *b == b' ' || *b == b'\t') {
-        eq += 1;
-    }
+    let eq = skip_blanks(bytes, end);
     if bytes.get(eq) != Some(&b'=') {
         return Some(end);
     }
-    let mut value = eq + 1;
-    while bytes.get(value).is_some_and(|b| *b == b' ' || *b == b'\t') {
-        value += 1;
-    }
+    let value = skip_blanks(bytes, eq + 1);
     match *bytes.get(value)? {
         quote @ (b'"' | b'\'') => {
             let close = bytes[value + 1..].iter().position(|b| *b == quote)?;

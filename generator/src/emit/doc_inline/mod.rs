@@ -271,13 +271,7 @@ fn inline_destination_end(line: &str, at: usize, pairs: &Pairs) -> Option<usize>
         return None;
     }
     let bytes = &line.as_bytes()[..close];
-    let skip_space = |mut i: usize| {
-        while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
-            i += 1;
-        }
-        i
-    };
-    let start = skip_space(at + 1);
+    let start = skip_blanks(bytes, at + 1);
     let mut i = start;
     if bytes.get(i) == Some(&b'<') {
         i += 1 + bytes[i + 1..]
@@ -301,13 +295,13 @@ fn inline_destination_end(line: &str, at: usize, pairs: &Pairs) -> Option<usize>
             i += 1;
         }
     }
-    let after = skip_space(i);
+    let after = skip_blanks(bytes, i);
     let end = match bytes.get(after)? {
         b')' => after,
         quote @ (b'"' | b'\'' | b'(') if after > i || i == start => {
             let close = if *quote == b'(' { b')' } else { *quote };
             let title_end = after + 1 + bytes[after + 1..].iter().position(|b| *b == close)?;
-            let end = skip_space(title_end + 1);
+            let end = skip_blanks(bytes, title_end + 1);
             (bytes.get(end) == Some(&b')')).then_some(end)?
         }
         _ => return None,
@@ -351,6 +345,14 @@ impl Pairs {
     fn end(&self, at: usize) -> Option<usize> {
         self.0.get(&at).copied()
     }
+}
+
+/// The first position from `i` that is no space or tab.
+fn skip_blanks(bytes: &[u8], mut i: usize) -> usize {
+    while bytes.get(i).is_some_and(|b| *b == b' ' || *b == b'\t') {
+        i += 1;
+    }
+    i
 }
 
 /// Whether a bare URL starts at `at`: `http://` or `https://` and a host
