@@ -513,3 +513,167 @@ fn a_symlink_out_of_the_spec_folder_is_refused() {
     assert!(err.contains("leaves the spec's folder"), "{err}");
     assert!(err.contains("api.yaml:"), "{err}");
 }
+
+/// Runs the tool in `cwd`, killed if it has not ended within `limit`: the
+/// exit code (`None` when killed) and stderr.
+fn run_within(args: &[&str], cwd: &Path, limit: std::time::Duration) -> (Option<i32>, String) {
+    // A file, not a pipe: thousands of warnings must not block the child.
+    let log_path = cwd.join("stderr.txt");
+    let log = std::fs::File::create(&log_path).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_openapi-rustgen"))
+        .args(args)
+        .current_dir(cwd)
+        .stderr(log)
+        .spawn()
+        .expect("run openapi-rustgen");
+    let started = std::time::Instant::now();
+    let code = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status.code();
+        }
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            break None;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    };
+    (code, std::fs::read_to_string(log_path).unwrap())
+}
+
+/// `generate --out` on `text`, within `limit` (see `run_within`).
+fn generate_within(
+    text: &str,
+    limit: std::time::Duration,
+) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "api.yaml", text);
+    let args = ["generate", "--spec", "api.yaml", "--out", "api.rs"];
+    let (code, err) = run_within(&args, dir.path(), limit);
+    (code, err, dir)
+}
+
+/// `components.schemas` of `count` schemas named by `schema(i)`.
+fn schemas(count: usize, schema: impl Fn(usize) -> String) -> String {
+    let mut text = format!("{HEAD}components:\n  schemas:\n");
+    for i in 0..count {
+        text.push_str(&schema(i));
+    }
+    text
+}
+
+fn reference(name: &str) -> String {
+    format!("{{$ref: '#/components/schemas/{name}'}}")
+}
+
+#[test]
+fn allof_members_reached_many_ways_are_walked_once() {
+    // Generous: each case takes milliseconds; walking every path took
+    // billions of steps, and a chain through unions overflowed the stack.
+    let limit = std::time::Duration::from_secs(60);
+    // The same member listed eight times, eleven levels deep (8^11 paths).
+    let listed_eight_times = schemas(12, |i| match i {
+        11 => "    S11: {type: object, properties: {x: {type: string}}}\n".to_string(),
+        _ => format!(
+            "    S{i}:\n      allOf: [{}]\n      properties: {{p{i}: {{type: string}}}}\n",
+            vec![reference(&format!("S{}", i + 1)); 8].join(", ")
+        ),
+    });
+    // Two distinct members that both allOf the next level (2^25 paths).
+    let diamonds = schemas(26, |i| match i {
+        25 => "    S25: {type: object, properties: {x: {type: string}}}\n".to_string(),
+        _ => {
+            let next = reference(&format!("S{}", i + 1));
+            format!(
+                "    S{i}: {{allOf: [{}, {}]}}\n    A{i}: {{allOf: [{next}], properties: {{a{i}: {{type: string}}}}}}\n    B{i}: {{allOf: [{next}], properties: {{b{i}: {{type: string}}}}}}\n",
+                reference(&format!("A{i}")),
+                reference(&format!("B{i}")),
+            )
+        }
+    });
+    for (spec, fields) in [(&listed_eight_times, 11), (&diamonds, 50)] {
+        let (code, err, dir) = generate_within(spec, limit);
+        assert_eq!(code, Some(0), "{err}");
+        let source = std::fs::read_to_string(dir.path().join("api.rs")).unwrap();
+        let s0 = &source[source.find("pub struct S0 {").expect("S0 is a struct")..];
+        let s0 = &s0[..s0.find('}').unwrap()];
+        // Every level's properties and the last one's `x`, each once.
+        assert_eq!(s0.matches("pub ").count(), 1 + fields + 1, "{s0}");
+        assert_eq!(s0.matches("pub x:").count(), 1, "{s0}");
+    }
+    // Unions and allOf in turn, each alternative reached two ways; and a
+    // chain of them 3,000 long.
+    let alternating = schemas(21, |i| match i {
+        20 => "    S20: {type: object, properties: {x: {type: string}}}\n".to_string(),
+        _ => {
+            let next = reference(&format!("S{}", i + 1));
+            let other = reference(&format!("T{i}"));
+            format!(
+                "    S{i}: {{allOf: [{}, {}]}}\n    U{i}: {{oneOf: [{next}, {other}]}}\n    V{i}: {{oneOf: [{other}, {next}]}}\n    T{i}: {{allOf: [{next}], properties: {{t: {{type: string}}}}}}\n",
+                reference(&format!("U{i}")),
+                reference(&format!("V{i}")),
+            )
+        }
+    });
+    let long_chain = schemas(3001, |i| match i {
+        3000 => "    S3000: {type: object}\n".to_string(),
+        _ => format!(
+            "    S{i}: {{allOf: [{}], properties: {{p: {{type: string}}}}}}\n    U{i}: {{oneOf: [{}, {{type: object, properties: {{q: {{type: string}}}}}}]}}\n",
+            reference(&format!("U{i}")),
+            reference(&format!("S{}", i + 1)),
+        ),
+    });
+    for spec in [&alternating, &long_chain] {
+        let (code, err, dir) = generate_within(spec, limit);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(dir.path().join("api.rs").exists());
+    }
+}
+
+#[test]
+fn parts_of_other_files_that_refer_to_each_other_many_times_over_are_refused_not_expanded() {
+    // Each path item's eight callbacks are the next file's path item, ten
+    // files deep: inlined, a billion copies (it took gigabytes, then hung).
+    let mut files = vec![(
+        "api.yaml".to_string(),
+        HEAD.replace("paths: {}", "paths:\n  /a: {$ref: 'p0.yaml'}"),
+    )];
+    for i in 0..10 {
+        let callbacks: String = (0..8)
+            .map(|j| {
+                format!(
+                    "    cb{j}:\n      '{{$request.body#/u{j}}}': {{$ref: 'p{}.yaml'}}\n",
+                    i + 1
+                )
+            })
+            .collect();
+        files.push((
+            format!("p{i}.yaml"),
+            format!(
+                "post:\n  responses:\n    '200': {{description: ok}}\n  callbacks:\n{callbacks}"
+            ),
+        ));
+    }
+    files.push((
+        "p10.yaml".to_string(),
+        "post:\n  responses:\n    '200': {description: ok}\n".to_string(),
+    ));
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    let dir = spec_tree(&files);
+    let args = ["generate", "--spec", "spec/api.yaml", "--out", "api.rs"];
+    let (code, err) = run_within(&args, dir.path(), std::time::Duration::from_secs(60));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("would copy more than 1000000 JSON nodes"),
+        "{err}"
+    );
+    // Located in the file with the reference that went over.
+    assert!(
+        err.contains(".yaml:") && err.contains("/callbacks/cb"),
+        "{err}"
+    );
+    assert!(!dir.path().join("api.rs").exists());
+}

@@ -90,6 +90,8 @@ pub fn bundle(root: &Path, root_text: &str, document: &mut Value) -> Result<Bund
         inlining: Vec::new(),
         bent: BTreeMap::new(),
         canonical: HashMap::new(),
+        nodes_read: count_nodes(document),
+        nodes_inlined: 0,
         out: Bundled {
             root: root.to_path_buf(),
             ..Bundled::default()
@@ -132,6 +134,15 @@ enum Slot {
     Other,
 }
 
+/// Inlining may copy parts of the files up to this many JSON nodes, or this
+/// many times the nodes of every file read if that is more (DigitalOcean's
+/// 2,900 files: 75,000 nodes read, 168,000 inlined). A file whose parts
+/// refer to other parts several times over, level after level, expands
+/// exponentially (eight path items with eight callbacks each, ten deep: a
+/// billion copies); past the budget it is refused.
+const INLINE_FLOOR: usize = 1_000_000;
+const INLINE_FACTOR: usize = 64;
+
 struct Bundler {
     root: PathBuf,
     root_file: PathBuf,
@@ -150,6 +161,9 @@ struct Bundler {
     /// Joined reference paths → their canonical file (thousands of refs
     /// name the same few files; each canonicalization is a walk of the path).
     canonical: HashMap<PathBuf, PathBuf>,
+    /// JSON nodes of the files read so far, and of the copies inlined.
+    nodes_read: usize,
+    nodes_inlined: usize,
     out: Bundled,
 }
 
@@ -175,6 +189,7 @@ impl Bundler {
                     return Err(self.error(pointer, format!("`$ref: {reference}` refers back to itself through other files; only schemas may be recursive")));
                 }
                 let mut inlined = self.target(&target_file, &fragment, pointer)?;
+                self.count_inlined(&inlined, pointer)?;
                 self.inlining.push(key);
                 self.record(pointer, &target_file, &fragment);
                 self.walk(&mut inlined, &target_file, pointer, slot)?;
@@ -399,6 +414,21 @@ impl Bundler {
         found.ok_or_else(|| self.nothing_there(file, fragment, pointer))
     }
 
+    /// Counts a copy about to be inlined at `pointer` against the budget.
+    fn count_inlined(&mut self, inlined: &Value, pointer: &str) -> Result<()> {
+        self.nodes_inlined += count_nodes(inlined);
+        let budget = INLINE_FLOOR.max(INLINE_FACTOR.saturating_mul(self.nodes_read));
+        if self.nodes_inlined <= budget {
+            return Ok(());
+        }
+        Err(self.error(
+            pointer,
+            format!(
+                "inlining the `$ref`s to other files would copy more than {budget} JSON nodes: parts that refer to other parts several times over, level after level (only schemas become shared components; other parts are copied wherever they are referenced)"
+            ),
+        ))
+    }
+
     /// Fails, located at `pointer`, when `fragment` of `file` is not there.
     fn check_target(&mut self, file: &Path, fragment: &str, pointer: &str) -> Result<()> {
         let (document, _) = self.document(file)?;
@@ -436,6 +466,7 @@ impl Bundler {
         );
         if file != self.root_file {
             self.out.files.push(file.to_path_buf());
+            self.nodes_read += count_nodes(&entry.0);
         }
         self.documents.insert(file.to_path_buf(), entry.clone());
         Ok(entry)
@@ -524,6 +555,15 @@ impl Bundler {
 
 /// The node at a fragment (`""` or `"/"`: the whole document), which is
 /// percent-encoded like any URI fragment.
+/// How many JSON values `value` is made of, itself included.
+fn count_nodes(value: &Value) -> usize {
+    match value {
+        Value::Object(map) => 1 + map.values().map(count_nodes).sum::<usize>(),
+        Value::Array(items) => 1 + items.iter().map(count_nodes).sum::<usize>(),
+        _ => 1,
+    }
+}
+
 fn node_at<'v>(document: &'v Value, fragment: &str) -> Option<&'v Value> {
     if fragment.is_empty() || fragment == "/" {
         Some(document)

@@ -6,6 +6,7 @@
 //! that names its JSON pointer.
 
 mod aliases;
+mod all_of;
 mod enums;
 mod errors;
 mod layout;

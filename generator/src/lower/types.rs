@@ -333,7 +333,7 @@ impl<'a> Lowerer<'a> {
             return alternatives > 1 || view.properties.is_some_and(|p| !p.is_empty());
         }
         if !view.all_of.is_empty() {
-            return self.all_of_plan(view) == super::objects::AllOfPlan::Merge;
+            return self.all_of_plan(view) == super::all_of::AllOfPlan::Merge;
         }
         if !view.enumeration.is_empty() {
             return super::enums::enum_wire(view).is_some();
@@ -478,7 +478,7 @@ impl<'a> Lowerer<'a> {
     /// or meaningless bounds are reported and left out.
     pub(super) fn constraints_of(&mut self, view: &SchemaView<'a>, pointer: &str) -> Constraints {
         let merged = (!view.all_of.is_empty()
-            && self.all_of_plan(view) == super::objects::AllOfPlan::Scalar)
+            && self.all_of_plan(view) == super::all_of::AllOfPlan::Scalar)
             .then(|| self.scalar_all_of(view, pointer))
             .flatten();
         let mut constraints = merged.map_or_else(|| view.constraints.clone(), |(_, c)| c);
