@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Error, Result, SpecLines, Warning};
+use crate::diagnostics::{Error, Result, Warning};
 use crate::emit::{self, Context, EmitOptions, Features, Section};
 use crate::lower::LowerOptions;
 use crate::{format, ir, load, lower, names, parallel};
@@ -123,9 +123,9 @@ fn located_warnings(loaded: &load::LoadedSpec, lower_warnings: Vec<Warning>) -> 
     if warnings.is_empty() {
         return warnings;
     }
-    let lines = SpecLines::new(&loaded.text);
+    let mut locator = loaded.locator();
     for warning in &mut warnings {
-        loaded.locate(&mut warning.location, &lines);
+        locator.locate(&mut warning.location);
     }
     let mut seen = std::collections::HashSet::new();
     warnings.retain(|w| seen.insert((w.location.to_string(), w.message.clone())));

@@ -16,7 +16,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::diagnostics::{Location, Result, SpecLines};
+use crate::diagnostics::{Location, Result};
 use crate::ir::{Api, TypeRef, Usage};
 use crate::load::LoadedSpec;
 
@@ -74,8 +74,10 @@ impl Side {
             .unwrap_or_default()
     }
 
-    fn locate(&self, pointer: &str) -> Location {
-        let mut location = Location {
+    /// Where a pointer of this side is, without its line yet (see
+    /// `Differ::locate_all`).
+    fn place(&self, pointer: &str) -> Location {
+        Location {
             file: self
                 .loaded
                 .as_ref()
@@ -83,11 +85,7 @@ impl Side {
                 .unwrap_or_default(),
             line_col: None,
             pointer: Some(pointer.to_string()),
-        };
-        if let Some(loaded) = &self.loaded {
-            loaded.locate(&mut location, &SpecLines::new(&loaded.text));
         }
-        location
     }
 }
 
@@ -132,6 +130,7 @@ pub fn compare(old: &Side, new: &Side) -> Report {
     differ.operations();
     differ.types();
     differ.credentials();
+    differ.locate_all();
     let changes = differ.changes;
     let breaking = changes.iter().filter(|c| c.breaking).count();
     Report {
@@ -160,11 +159,27 @@ struct Differ<'a> {
 }
 
 impl Differ<'_> {
+    /// Gives every change its file and line, each side's files read into
+    /// lines once for all of them.
+    fn locate_all(&mut self) {
+        let mut old = self.old.loaded.as_ref().map(|l| l.locator());
+        let mut new = self.new.loaded.as_ref().map(|l| l.locator());
+        for change in &mut self.changes {
+            let side = match change.kind {
+                ChangeKind::Removed => &mut old,
+                _ => &mut new,
+            };
+            if let Some(locator) = side {
+                locator.locate(&mut change.location);
+            }
+        }
+    }
+
     fn push(&mut self, found: Found<'_>) {
         // Removals point into the old spec, everything else into the new one.
         let location = match found.kind {
-            ChangeKind::Removed => self.old.locate(found.pointer),
-            _ => self.new.locate(found.pointer),
+            ChangeKind::Removed => self.old.place(found.pointer),
+            _ => self.new.place(found.pointer),
         };
         self.changes.push(Change {
             kind: found.kind,

@@ -14,12 +14,12 @@ mod refs;
 mod scan;
 mod yaml;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Error, Location, Result, Warning, pointer_token};
+use crate::diagnostics::{Error, Location, Result, SpecLines, Warning, pointer_token};
 
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
@@ -47,18 +47,66 @@ impl LoadedSpec {
             .collect()
     }
 
-    /// Points a location of the document at the file it came from, with
-    /// its line.
-    pub fn locate(&self, location: &mut Location, lines: &crate::diagnostics::SpecLines<'_>) {
-        match bundle::locate(&self.bundled, location) {
-            Some(text) => location.fill_line(&crate::diagnostics::SpecLines::new(&text)),
-            None => location.fill_line(lines),
+    /// A locator of places in this spec (see `Locator`).
+    pub fn locator(&self) -> Locator<'_> {
+        Locator {
+            sources: bundle::SourceIndex::new(&self.bundled),
+            root: Some(&self.text),
+            lines: HashMap::new(),
         }
     }
 
     /// An error of lowering, in the file it came from, with its line.
     pub fn locate_error(&self, err: Error) -> Error {
-        locate_in(&self.bundled, err).with_line(&self.text)
+        let mut locator = self.locator();
+        locator.locate_error(err)
+    }
+}
+
+/// Points locations of a loaded spec at the file each came from, with its
+/// line; each file's lines are split once, for all of them (anew for each
+/// of thousands of warnings or `diff` changes, a 5 MB spec's lines were
+/// most of the run).
+pub struct Locator<'a> {
+    sources: bundle::SourceIndex<'a>,
+    /// The root file's text; `None`: places in it are left as they are.
+    root: Option<&'a str>,
+    /// Each file's lines, by its text's address.
+    lines: HashMap<*const u8, SpecLines<'a>>,
+}
+
+impl Locator<'_> {
+    pub fn locate(&mut self, location: &mut Location) {
+        let Some(text) = self
+            .sources
+            .locate(location)
+            .map(|t| t.as_str())
+            .or(self.root)
+        else {
+            return;
+        };
+        let lines = self
+            .lines
+            .entry(text.as_ptr())
+            .or_insert_with(|| SpecLines::new(text));
+        location.fill_line(lines);
+    }
+
+    /// Every location of the error (or errors) located.
+    pub fn locate_error(&mut self, err: Error) -> Error {
+        match err {
+            Error::Several(errors) => {
+                Error::Several(errors.into_iter().map(|e| self.locate_error(e)).collect())
+            }
+            Error::Spec {
+                mut location,
+                message,
+            } => {
+                self.locate(&mut location);
+                Error::Spec { location, message }
+            }
+            other => other,
+        }
     }
 }
 
@@ -129,26 +177,15 @@ fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
         sources: bundled.sources.clone(),
         ..Default::default()
     };
-    parse_bundle(path, bytes, value, bundled).map_err(|err| locate_in(&sources, err))
-}
-
-/// An error located in the bundle, pointed at the file it came from.
-fn locate_in(sources: &bundle::Bundled, err: Error) -> Error {
-    match err {
-        Error::Several(errors) => {
-            Error::Several(errors.into_iter().map(|e| locate_in(sources, e)).collect())
-        }
-        Error::Spec {
-            mut location,
-            message,
-        } => {
-            if let Some(text) = bundle::locate(sources, &mut location) {
-                location.fill_line(&crate::diagnostics::SpecLines::new(&text));
-            }
-            Error::Spec { location, message }
-        }
-        other => other,
-    }
+    parse_bundle(path, bytes, value, bundled).map_err(|err| {
+        // Places in other files; the caller gives the root's their lines.
+        let mut locator = Locator {
+            sources: bundle::SourceIndex::new(&sources),
+            root: None,
+            lines: HashMap::new(),
+        };
+        locator.locate_error(err)
+    })
 }
 
 /// The document, bundled when it had other files, checked, converted from
@@ -216,11 +253,9 @@ fn parse_bundle(
         text,
         bundled,
     };
-    if !warnings.is_empty() {
-        let lines = crate::diagnostics::SpecLines::new(&loaded.text);
-        for warning in &mut warnings {
-            loaded.locate(&mut warning.location, &lines);
-        }
+    let mut locator = loaded.locator();
+    for warning in &mut warnings {
+        locator.locate(&mut warning.location);
     }
     loaded.warnings = warnings;
     Ok(loaded)
