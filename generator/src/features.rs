@@ -168,6 +168,7 @@ fn feature_names<'a>(
     let mut features: BTreeMap<String, String> = BTreeMap::new();
     let mut by_group: BTreeMap<&str, String> = BTreeMap::new();
     let mut by_base: BTreeMap<String, String> = BTreeMap::new();
+    let mut next_number: BTreeMap<String, usize> = BTreeMap::new();
     for (group, is_tag) in groups.in_order() {
         if by_group.contains_key(group) {
             continue;
@@ -180,12 +181,16 @@ fn feature_names<'a>(
             by_group.insert(group, name.clone());
             continue;
         }
+        // Numbered from where the base's last number was: smaller ones are
+        // taken for good (from 2 each time, thousands of tags that make
+        // one name, `untitled`, were quadratic).
         let mut name = base.clone();
-        let mut n = 2;
+        let mut n = next_number.get(&base).copied().unwrap_or(2);
         while features.contains_key(&name) || RESERVED.contains(&name.as_str()) {
             name = format!("{base}-{n}");
             n += 1;
         }
+        next_number.insert(base.clone(), n);
         features.insert(name.clone(), group.to_string());
         by_base.entry(base).or_insert_with(|| name.clone());
         by_group.insert(group, name);
@@ -589,6 +594,37 @@ components:
             .iter()
             .map(|g| g.0.iter().flatten().cloned().collect())
             .collect()
+    }
+
+    #[test]
+    fn tags_that_make_one_name_are_numbered_in_order_and_quickly() {
+        // Tags without an ASCII letter or digit are all `untitled`; a
+        // hundred thousand of them (hostile) numbered from 2 each time was
+        // five billion look-ups.
+        let count = 100_000;
+        let tags: Vec<String> = (1..=count)
+            .map(|mut n| {
+                // `n` in base 6, written with six characters that are not ASCII.
+                let mut tag = String::new();
+                while n > 0 {
+                    tag.push(['é', 'ü', 'ß', 'ø', '!', '~'][n % 6]);
+                    n /= 6;
+                }
+                tag
+            })
+            .collect();
+        let groups = Groups {
+            per_operation: tags.iter().map(|t| vec![t.clone()]).collect(),
+            tags: tags.iter().cloned().collect(),
+        };
+        let (features, by_group) = feature_names(&groups, "");
+        assert_eq!(features.len(), count);
+        assert_eq!(by_group[tags[0].as_str()], "untitled");
+        assert_eq!(by_group[tags[1].as_str()], "untitled-2");
+        assert_eq!(
+            by_group[tags[count - 1].as_str()],
+            format!("untitled-{count}")
+        );
     }
 
     #[test]
