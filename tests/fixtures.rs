@@ -1255,6 +1255,13 @@ fn hostile_spec_text_stays_text() {
     let mut open = false;
     for line in source.lines() {
         let doc = line.trim_start();
+        // One line per doc attribute: prettyplease prints a doc string with
+        // a line break in it as a block comment, whose lines could open a
+        // code block unseen by the checks below.
+        assert!(
+            !doc.starts_with("/**") && !doc.starts_with("/*!"),
+            "a doc of several lines: {line}"
+        );
         let Some(text) = doc.strip_prefix("///").or_else(|| doc.strip_prefix("//!")) else {
             continue;
         };

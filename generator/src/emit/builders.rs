@@ -176,7 +176,7 @@ fn builder_type(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
     let fields = builder_fields(cx, op);
     let has_setters = op.params.iter().any(|p| !p.required)
         || op.body.as_ref().is_some_and(|body| !body.required);
-    let route = format!("`{} {}`", op.method.as_str(), op.route);
+    let route = super::docs::code(&format!("{} {}", op.method.as_str(), op.route));
     let first = match has_setters {
         false => "",
         true => "set the optional parameters, then ",
@@ -351,7 +351,7 @@ fn operation_static_item(cx: &Context<'_>, op: &Operation) -> TokenStream {
         Some(accept) => quote!(Some(#accept)),
         None => quote!(None),
     };
-    let doc = format!(" The `{id}` operation.");
+    let doc = format!(" The {} operation.", super::docs::code(id));
     let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]

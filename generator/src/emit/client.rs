@@ -5,14 +5,17 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::Context;
-use super::docs::{doc_attrs, own_line};
+use super::docs::{code, doc_attrs, own_line};
 use crate::features::User;
 use crate::ir::{ParamLocation, SecurityKind, SecurityScheme};
 
 pub fn emit_client(cx: &Context<'_>) -> TokenStream {
     let api = cx.api;
-    let title = format!(" Client for {} (API version {}).", api.title, api.version);
-    let title = super::docs::clean_text(&title);
+    let title = format!(
+        " Client for {} (API version {}).",
+        super::docs::inline_prose(&api.title),
+        super::docs::inline_prose(&api.version)
+    );
     let description = api
         .description
         .as_deref()
@@ -41,7 +44,7 @@ pub fn emit_client(cx: &Context<'_>) -> TokenStream {
     });
     let setters = api.security_schemes.iter().map(credential_setters);
     let idempotency_doc = match &api.idempotency_header {
-        Some(header) => format!(" Sends a fresh key in `{header}` (the header this API documents) with every POST and PATCH that does not set one, the same on every retry of a call; those calls then retry like idempotent ones."),
+        Some(header) => format!(" Sends a fresh key in {} (the header this API documents) with every POST and PATCH that does not set one, the same on every retry of a call; those calls then retry like idempotent ones.", code(header)),
         None => " Sends a fresh key in `Idempotency-Key` with every POST and PATCH that does not set one, the same on every retry of a call; those calls then retry like idempotent ones.".to_string(),
     };
     let idempotency_header = api
@@ -140,11 +143,11 @@ fn constructors(cx: &Context<'_>) -> TokenStream {
     };
     let url = &server.url;
     let url_doc = if server.template == server.url {
-        format!(" The first server the spec lists: `{url}`.")
+        format!(" The first server the spec lists: {}.", code(url))
     } else {
         format!(
-            " The first server the spec lists, `{}`, with its variables' defaults.",
-            server.template
+            " The first server the spec lists, {}, with its variables' defaults.",
+            code(&server.template)
         )
     };
     let server_url = (!server.variables.is_empty()).then(|| {
@@ -165,13 +168,27 @@ fn constructors(cx: &Context<'_>) -> TokenStream {
                 let values = if v.values.is_empty() {
                     String::new()
                 } else {
-                    format!(" (one of {})", v.values.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "))
+                    format!(
+                        " (one of {})",
+                        v.values
+                            .iter()
+                            .map(|x| code(x))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
                 };
-                format!("- `{}`: default `{}`{values}. {}", v.rust_name, v.default, v.doc.as_deref().unwrap_or(""))
+                format!(
+                    "- `{}`: default {}{values}. {}",
+                    v.rust_name,
+                    code(&v.default),
+                    v.doc.as_deref().unwrap_or("")
+                )
             })
             .collect();
-        let shown = super::docs::clean_text(template).replace(['\n', '`'], " ");
-        let mut doc = own_line(&format!("The first server's URL with its variables set (`{shown}`), for [`Client::with_base_url`]:"));
+        let mut doc = own_line(&format!(
+            "The first server's URL with its variables set ({}), for [`Client::with_base_url`]:",
+            code(template)
+        ));
         doc.extend(doc_attrs([Some(docs.join("\n").as_str())]));
         quote! {
             #doc
@@ -236,7 +253,7 @@ fn scheme_static(scheme: &SecurityScheme) -> TokenStream {
             quote!(runtime::SchemeKind::ApiKey { location: #location, name: #name })
         }
     };
-    let doc = format!(" The `{name}` security scheme.");
+    let doc = format!(" The {} security scheme.", code(name));
     let doc = super::docs::doc_literal(&doc);
     quote! {
         #[doc = #doc]
@@ -268,7 +285,8 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
             name: key_name,
         } => (
             format!(
-                "an API key, sent in the `{key_name}` {}",
+                "an API key, sent in the {} {}",
+                code(key_name),
                 match location {
                     ParamLocation::Query => "query parameter",
                     ParamLocation::Cookie => "cookie",
@@ -279,7 +297,7 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
             quote!(runtime::Credential::ApiKey(key.into())),
         ),
     };
-    let summary = format!(" Sets the `{name}` credential: {what}.");
+    let summary = format!(" Sets the {} credential: {what}.", code(name));
     let summary = super::docs::doc_literal(&summary);
     let mut out = quote! {
         #[doc = #summary]
@@ -295,7 +313,8 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
     ) {
         let tokens = format_ident!("with_{}_provider", scheme.rust_name);
         let doc = format!(
-            " Sets the `{name}` credential: bearer tokens from `provider`, which is asked for a new one when the API answers 401 (once per call)."
+            " Sets the {} credential: bearer tokens from `provider`, which is asked for a new one when the API answers 401 (once per call).",
+            code(name)
         );
         let doc = super::docs::doc_literal(&doc);
         out.extend(quote! {
@@ -313,9 +332,10 @@ fn credential_setters(scheme: &SecurityScheme) -> TokenStream {
     {
         let tokens_setter = format_ident!("with_{}_provider", scheme.rust_name);
         let setter = format_ident!("with_{}_client_credentials", scheme.rust_name);
-        let shown = super::docs::clean_text(token_url).replace(['\n', '`'], " ");
         let doc = format!(
-            " Sets the `{name}` credential: OAuth2 client credentials, exchanged at `{shown}` for tokens (with every scope the flow lists), cached and refreshed as they expire."
+            " Sets the {} credential: OAuth2 client credentials, exchanged at {} for tokens (with every scope the flow lists), cached and refreshed as they expire.",
+            code(name),
+            code(token_url)
         );
         let token_url = super::docs::string_literal(token_url);
         let scopes = scopes

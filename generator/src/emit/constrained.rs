@@ -145,12 +145,7 @@ fn describe(c: &crate::ir::Constraints) -> String {
     };
     push("minLength", c.min_length.map(|n| n.to_string()));
     push("maxLength", c.max_length.map(|n| n.to_string()));
-    push(
-        "pattern",
-        c.pattern
-            .as_ref()
-            .map(|p| format!("`{}`", p.replace('`', "'"))),
-    );
+    push("pattern", c.pattern.as_ref().map(|p| super::docs::code(p)));
     let min_name = if c.exclusive_minimum {
         "exclusiveMinimum"
     } else {

@@ -57,6 +57,42 @@ pub fn own_line(text: &str) -> TokenStream {
     quote!(#[doc = #text])
 }
 
+/// Spec text set in a line the generator writes, as a Markdown code span:
+/// on one line, between more backticks than it has in a row (a space inside
+/// when it starts or ends with one), so that nothing in it ends the span.
+/// A route, a name or a value with a backtick and a line break in it
+/// otherwise ended the span, and its next line could open a code block: a
+/// doctest written by the spec.
+pub fn code(text: &str) -> String {
+    let text = single_line(text);
+    if text.is_empty() {
+        // The empty string, as JSON writes it.
+        return "`\"\"`".to_string();
+    }
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Spec text set in a line the generator writes, as prose (a title, a
+/// version): on one line, its inline Markdown made safe as descriptions'
+/// is (`doc_inline`).
+pub fn inline_prose(text: &str) -> String {
+    let mut lines = vec![single_line(text)];
+    doc_inline::rewrite(&mut lines);
+    lines.swap_remove(0)
+}
+
+/// Spec text on one line: cleaned, every line break a space.
+fn single_line(text: &str) -> String {
+    clean_text(text).replace('\n', " ")
+}
+
 /// Spec text with line breaks normalized to LF and the characters removed
 /// that no Rust source should carry: bidirectional controls (which can make
 /// text read differently than it compiles), and control characters but tab.
@@ -299,6 +335,15 @@ fn list_marker_width(trimmed: &str) -> Option<usize> {
 /// escaped literal.
 pub fn doc_literal(text: &str) -> Literal {
     const MAX_RAW_HASHES: usize = 255;
+    // One attribute, one line: a line break here is spec text that got past
+    // `code`/`inline_prose`, and its next line could open a code block.
+    let single;
+    let text = if text.contains(['\n', '\r']) {
+        single = text.replace(['\n', '\r'], " ");
+        single.as_str()
+    } else {
+        text
+    };
     let hashes = raw_hashes_needed(text);
     if hashes <= MAX_RAW_HASHES && text.chars().all(|c| c == '\t' || !c.is_control()) {
         let hashes = "#".repeat(hashes);
@@ -348,6 +393,39 @@ mod tests {
     }
 
     #[test]
+    fn spec_text_in_a_code_span_stays_in_it_on_one_line() {
+        assert_eq!(code("GET /a"), "`GET /a`");
+        assert_eq!(code("a`b"), "``a`b``");
+        assert_eq!(code("`x``"), "``` `x`` ```");
+        assert_eq!(code(""), "`\"\"`");
+        // A line break and a fence: one line, the fence inside the span.
+        assert_eq!(code("q`\n```\nrun()\n```"), "```` q` ``` run() ``` ````");
+        for text in ["a`b", "`x``", "q`\n```\nrun()\n```", "\u{202e}`"] {
+            let span = code(text);
+            let spans = doc_inline::code_spans(&span);
+            assert_eq!(spans, vec![0..span.len()], "{span}");
+        }
+    }
+
+    #[test]
+    fn spec_text_in_a_sentence_is_one_line_of_safe_markdown() {
+        assert_eq!(
+            inline_prose("Demo (https://example.com) [v2] <Beta>"),
+            "Demo (<https://example.com>) \\[v2\\] &lt;Beta>"
+        );
+        assert_eq!(inline_prose("1\n```\nrun()\n```"), "1 ``` run() ```");
+    }
+
+    #[test]
+    fn a_doc_attribute_is_one_line() {
+        for text in ["a\nb", "a\r\nb", "a\rb"] {
+            let literal = doc_literal(text);
+            let parsed: syn::LitStr = syn::parse2(quote!(#literal)).expect("a string literal");
+            assert!(!parsed.value().contains(['\n', '\r']), "{literal}");
+        }
+    }
+
+    #[test]
     fn doc_literals_hold_the_text_as_it_stands() {
         for text in [
             "",
@@ -358,8 +436,7 @@ mod tests {
             "r#\"raw\"# inside",
             "##\"",
             "tab\tand unicode \u{2013} dash and \u{301} combining",
-            "cr\r and nul \0 and del \u{7f}",
-            "newline\n",
+            "nul \0 and del \u{7f}",
         ] {
             let literal = doc_literal(text);
             let parsed: syn::LitStr = syn::parse2(quote!(#literal)).expect("a string literal");

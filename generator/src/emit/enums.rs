@@ -56,7 +56,7 @@ pub fn emit_enum(
     let variants = e.values.iter().map(|v| {
         let variant = format_ident!("{}", v.rust_name);
         let text = match &v.wire {
-            EnumLiteral::String(s) => format!("`{}`", s.replace('`', "'")),
+            EnumLiteral::String(s) => super::docs::code(s),
             EnumLiteral::Integer(n) => format!("`{n}`"),
         };
         let doc = doc_attrs([Some(text.as_str()), v.doc.as_deref()]);

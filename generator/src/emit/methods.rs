@@ -58,7 +58,7 @@ fn method(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream {
 }
 
 fn method_doc(op: &Operation, required: &[&Param]) -> TokenStream {
-    let route = format!("`{} {}`", op.method.as_str(), op.route);
+    let route = super::docs::code(&format!("{} {}", op.method.as_str(), op.route));
     let mut arguments: Vec<String> = required.iter().map(|p| param_doc(p)).collect();
     if let Some(body) = op.body.as_ref().filter(|b| b.required) {
         arguments.push(format!(
@@ -113,9 +113,14 @@ pub(super) fn param_doc(param: &Param) -> String {
     };
     match one_line(param.doc.as_deref()) {
         Some(d) => format!(
-            "- `{}` ({location} `{}`): {d}",
-            param.rust_name, param.wire_name
+            "- `{}` ({location} {}): {d}",
+            param.rust_name,
+            super::docs::code(&param.wire_name)
         ),
-        None => format!("- `{}` ({location} `{}`)", param.rust_name, param.wire_name),
+        None => format!(
+            "- `{}` ({location} {})",
+            param.rust_name,
+            super::docs::code(&param.wire_name)
+        ),
     }
 }

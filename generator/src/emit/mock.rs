@@ -63,10 +63,9 @@ fn mock_function(cx: &Context<'_>, index: usize, op: &Operation) -> TokenStream 
         _ => quote!(()),
     };
     let doc = format!(
-        " Mocks [`Client::{}`] (`{} {}`): `ok` answers `{status}`.",
+        " Mocks [`Client::{}`] ({}): `ok` answers `{status}`.",
         op.rust_name,
-        op.method.as_str(),
-        op.route
+        super::docs::code(&format!("{} {}", op.method.as_str(), op.route)),
     );
     let doc = super::docs::doc_literal(&doc);
     quote! {

@@ -35,7 +35,7 @@ use crate::ir::{Api, TypeId, TypeRef, visit_type_refs};
 use crate::names::needs_raw;
 
 pub use docs::clean_text as clean_doc;
-pub(crate) use docs::doc_literal;
+pub(crate) use docs::{code, doc_literal, inline_prose};
 pub(crate) use rust_types::rust_type;
 
 /// Where the generated module finds the client runtime.

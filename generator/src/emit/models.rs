@@ -215,7 +215,10 @@ fn struct_field(
     let serde_attr = (!serde_args.is_empty()).then(|| quote!(#[serde(#(#serde_args),*)]));
     let mut notes = Vec::new();
     if let Some(default) = &field.default {
-        notes.push(format!("Default: `{default}`."));
+        notes.push(format!(
+            "Default: {}.",
+            super::docs::code(&default.to_string())
+        ));
     }
     if field.presence == Presence::OptionalNullable {
         notes.push("`Absent` leaves it out, `Null` sends `null`.".to_string());

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::docs::doc_attrs;
+use super::docs::{code, doc_attrs};
 use super::rust_types::maybe_boxed;
 use super::{Context, SerdeTraits, extra_derives, rust_type, serde_crate, type_ident};
 use crate::ir::{TypeDef, TypeId, TypeRef, Union, UnionVariant};
@@ -13,12 +13,13 @@ use crate::lower::UNKNOWN_VARIANT;
 fn variant_decl(cx: &Context<'_>, union: &Union, v: &UnionVariant, serialize: bool) -> TokenStream {
     let variant = format_ident!("{}", v.rust_name);
     let tag_doc = match (&union.tag, v.tag_values.as_slice()) {
-        (Some(tag), [value]) => Some(format!("`{tag}`: `{value}`.")),
+        (Some(tag), [value]) => Some(format!("{}: {}.", code(tag), code(value))),
         (Some(tag), values) if !values.is_empty() => Some(format!(
-            "`{tag}`: {}.",
+            "{}: {}.",
+            code(tag),
             values
                 .iter()
-                .map(|v| format!("`{v}`"))
+                .map(|v| code(v))
                 .collect::<Vec<_>>()
                 .join(", ")
         )),
@@ -104,9 +105,12 @@ pub fn emit_union(
             }
         }
     });
-    let tag_doc = format!("Selected by the `{tag}` property.");
+    let tag_doc = format!("Selected by the {} property.", code(tag));
     let doc = doc_attrs([def.doc.as_deref(), Some(tag_doc.as_str())]);
-    let unknown_doc = format!(" A `{tag}` value this client does not know; kept as sent.");
+    let unknown_doc = format!(
+        " A {} value this client does not know; kept as sent.",
+        code(tag)
+    );
     let mut derives = vec![quote!(Clone), quote!(Debug), quote!(PartialEq)];
     derives.extend(extra);
     let unknown_doc = super::docs::doc_literal(&unknown_doc);

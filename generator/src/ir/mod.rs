@@ -181,7 +181,7 @@ pub struct EnumValue {
     pub doc: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum EnumLiteral {
     String(String),
     Integer(i64),

@@ -1,6 +1,8 @@
 //! `enum` schemas → open enums (the listed values, and one variant that
 //! keeps any other).
 
+use std::collections::HashSet;
+
 use openapiv3::Schema;
 
 use super::Lowerer;
@@ -39,6 +41,8 @@ impl<'a> Lowerer<'a> {
         let mut scope = NameScope::default();
         scope.reserve(UNKNOWN_VARIANT);
         let mut values: Vec<EnumValue> = Vec::new();
+        // Looked up, not searched: a list of 100,000 values was quadratic.
+        let mut listed: HashSet<EnumLiteral> = HashSet::new();
         for (i, value) in view.enumeration.iter().enumerate() {
             let literal = match (wire, value) {
                 (EnumWire::String, serde_json::Value::String(s)) => EnumLiteral::String(s.clone()),
@@ -54,7 +58,7 @@ impl<'a> Lowerer<'a> {
                 },
                 _ => continue,
             };
-            if values.iter().any(|v| v.wire == literal) {
+            if !listed.insert(literal.clone()) {
                 self.warn(
                     &format!("{pointer}/enum/{i}"),
                     "a repeated enum value; listed once",

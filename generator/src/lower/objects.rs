@@ -1,6 +1,6 @@
 //! Object schemas and `allOf` → structs (or maps).
 
-use indexmap::IndexMap;
+use indexmap::{IndexMap, IndexSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
 
 use super::Lowerer;
@@ -14,7 +14,8 @@ use crate::names::{NameScope, pascal_ident, snake_ident};
 #[derive(Default)]
 pub(super) struct ObjectParts<'a> {
     pub properties: IndexMap<String, (&'a ReferenceOr<Box<Schema>>, String)>,
-    pub required: Vec<String>,
+    /// Looked up for each property (a `Vec` made 40,000 of them quadratic).
+    pub required: IndexSet<String>,
     pub additional: Option<(&'a AdditionalProperties, String)>,
     /// A union the object also is (properties written beside `oneOf`).
     pub flattened: Option<TypeRef>,
@@ -48,7 +49,7 @@ impl<'a> Lowerer<'a> {
         }
         for key in view.required {
             if !parts.required.contains(key) {
-                parts.required.push(key.clone());
+                parts.required.insert(key.clone());
             }
         }
         if let Some(additional) = view.additional {

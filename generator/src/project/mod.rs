@@ -81,9 +81,9 @@ pub fn crate_files(specs: &[PathBuf], options: &CrateOptions) -> Result<CrateOut
         inputs.extend(generated.files);
         files.insert(PathBuf::from(format!("src/{module}.rs")), generated.source);
         let title = format!(
-            "{} (from `{}`).",
-            generated.api.title,
-            spec.file_name().unwrap_or_default().to_string_lossy()
+            "{} (from {}).",
+            crate::emit::inline_prose(&generated.api.title),
+            crate::emit::code(&spec.file_name().unwrap_or_default().to_string_lossy())
         );
         modules.push((module, title));
     }
@@ -172,7 +172,7 @@ fn lib_rs(package: &str, modules: &[(String, String)], vendored: bool) -> Result
         .iter()
         .map(|(module, title)| {
             let name = format_ident!("{}", module);
-            let doc = format!(" {}", crate::emit::clean_doc(title));
+            let doc = format!(" {title}");
             // prettyplease, not rustfmt, lays the module out; tell
             // `cargo fmt` to leave it as generated.
             let doc = crate::emit::doc_literal(&doc);
