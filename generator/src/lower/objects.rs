@@ -88,7 +88,10 @@ impl<'a> Lowerer<'a> {
             }
         }
         let mut scope = NameScope::default();
-        scope.reserve("additional_properties");
+        if additional.is_some() {
+            // The field that keeps the other keys.
+            scope.reserve("additional_properties");
+        }
         let mut fields = Vec::new();
         for (key, (property, at)) in parts.properties {
             let required = parts.required.contains(&key);
