@@ -1,4 +1,5 @@
-//! Object schemas and `allOf` → structs (or maps).
+//! Object schemas → structs (or maps): their properties gathered, their
+//! fields named and typed. `allOf` merges into them from `all_of.rs`.
 
 use indexmap::{IndexMap, IndexSet};
 use openapiv3::{AdditionalProperties, ReferenceOr, Schema};
