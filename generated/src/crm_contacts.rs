@@ -73,7 +73,7 @@ impl Client {
         self
     }
 
-    /// Limits the size of a body read into memory (32 MiB by default).
+    /// Limits the size of a body read into memory, and of each event or record of a stream (32 MiB by default).
     pub fn with_max_body_size(mut self, bytes: u64) -> Self {
         self.core.set_max_body_size(bytes);
         self

@@ -167,7 +167,8 @@ impl ClientCore {
         self.limits.idle = idle;
     }
 
-    /// Limits the size of a body read into memory; 32 MiB by default.
+    /// Limits the size of a body read into memory, and of each event or record a stream holds
+    /// while reading it; 32 MiB by default.
     pub fn set_max_body_size(&mut self, bytes: u64) {
         self.limits.max_body = bytes;
     }
@@ -449,7 +450,8 @@ impl ClientCore {
             "response"
         );
         if mode == BodyMode::Streamed && head.status.is_success() {
-            let body = ByteStream::from_response(&head, response, self.limits.idle);
+            let body =
+                ByteStream::from_response(&head, response, self.limits.idle, self.limits.max_body);
             return Ok(RawResponse {
                 head,
                 body: RawBody::Streamed(body),

@@ -14,7 +14,8 @@ use super::{ByteStream, Error};
 /// A stream of JSON records (`application/x-ndjson`, `application/jsonl`,
 /// `application/json-seq`), each decoded into `T` as soon as its line is complete. Records end
 /// at a newline or start at an RS (0x1E) character; blank records are skipped. A record that
-/// does not decode is an [`Error::Decode`] item, and the stream goes on after it.
+/// does not decode is an [`Error::Decode`] item, and the stream goes on after it; one longer
+/// than the client's body limit ([`Error::BodyTooLarge`]) ends it.
 pub struct JsonLines<T> {
     body: ByteStream,
     pending: Vec<u8>,
@@ -79,6 +80,11 @@ impl<T: DeserializeOwned> Stream for JsonLines<T> {
             }
             if this.finished {
                 return Poll::Ready(None);
+            }
+            // A record that never ends (a server that sends no newline) stops at the limit.
+            if this.body.record_too_large(this.pending.len()) {
+                this.finished = true;
+                return Poll::Ready(Some(Err(this.body.record_limit_error())));
             }
             match Pin::new(&mut this.body).poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => this.split(&chunk),

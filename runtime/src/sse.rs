@@ -126,6 +126,11 @@ impl SseParser {
         });
     }
 
+    /// The bytes of the event being read: its line so far, its data and its type.
+    fn held(&self) -> usize {
+        self.line.len() + self.data.len() + self.event.len()
+    }
+
     /// The last event ID seen, to resume with `Last-Event-ID`.
     pub fn last_event_id(&self) -> Option<&str> {
         self.last_id.as_deref().filter(|id| !id.is_empty())
@@ -146,7 +151,8 @@ fn decode_text(data: &str) -> Result<String, String> {
 /// A `text/event-stream` response as a stream of [`SseEvent`]s (`futures_core::Stream`). With
 /// JSON data, an event whose data is `[DONE]` (the end marker of OpenAI-style streaming APIs)
 /// ends the stream, and data that does not decode is an [`Error::Decode`] item (the stream
-/// goes on after it).
+/// goes on after it). An event longer than the client's body limit ([`Error::BodyTooLarge`])
+/// ends it.
 pub struct EventStream<T> {
     body: ByteStream,
     parser: SseParser,
@@ -261,6 +267,11 @@ where
                     Some(item) => return Poll::Ready(Some(item)),
                     None => return Poll::Ready(None),
                 }
+            }
+            // An event that never ends (no blank line, or a line without end) stops at the limit.
+            if this.body.record_too_large(this.parser.held()) {
+                this.finished = true;
+                return Poll::Ready(Some(Err(this.body.record_limit_error())));
             }
             match Pin::new(&mut this.body).poll_next(cx) {
                 Poll::Ready(Some(Ok(chunk))) => this.parser.feed(&chunk, &mut this.ready),

@@ -22,6 +22,9 @@ pub struct ByteStream {
     chunks: Chunks,
     head: Option<Box<ResponseHead>>,
     idle: Option<(Duration, Pin<Box<tokio::time::Sleep>>)>,
+    /// The most a reader of records (events, JSON lines) may hold of one: the client's body
+    /// limit, so that a record that never ends cannot take all memory.
+    record_limit: Option<u64>,
     done: bool,
 }
 
@@ -44,15 +47,17 @@ impl ByteStream {
             chunks: Box::pin(stream),
             head: None,
             idle: None,
+            record_limit: None,
             done: false,
         }
     }
 
-    /// The body of a response, with an idle timeout.
+    /// The body of a response, with an idle timeout and a limit on each record read from it.
     pub(crate) fn from_response(
         head: &ResponseHead,
         response: reqwest::Response,
         idle: Option<Duration>,
+        record_limit: u64,
     ) -> Self {
         let chunks = futures_util::StreamExt::map(response.bytes_stream(), |chunk| {
             chunk.map_err(super::client::transport_error)
@@ -60,7 +65,26 @@ impl ByteStream {
         let mut stream = ByteStream::from_stream(chunks);
         stream.head = Some(Box::new(head.clone()));
         stream.idle = idle.map(|after| (after, Box::pin(tokio::time::sleep(after))));
+        stream.record_limit = Some(record_limit);
         stream
+    }
+
+    /// Whether a reader holding `held` bytes of one record is past the record limit.
+    pub(crate) fn record_too_large(&self, held: usize) -> bool {
+        self.record_limit
+            .is_some_and(|limit| u64::try_from(held).unwrap_or(u64::MAX) > limit)
+    }
+
+    /// The error of a record past the limit; the body is not read further.
+    pub(crate) fn record_limit_error(&mut self) -> Error {
+        self.done = true;
+        Error::BodyTooLarge {
+            head: self
+                .head
+                .clone()
+                .unwrap_or_else(|| Box::new(ResponseHead::empty())),
+            limit: self.record_limit.unwrap_or(u64::MAX),
+        }
     }
 
     /// The status and headers of the response the body belongs to.

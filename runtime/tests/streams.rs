@@ -289,6 +289,103 @@ async fn json_lines_are_decoded_record_by_record() {
     assert!(lines.next().await.is_none());
 }
 
+// ----- records that never end -----------------------------------------------------------------
+
+/// Serves `first` and then, chunk by chunk, `filler` over and over (never a record's end)
+/// until the client hangs up; how many bytes it wrote.
+async fn endless_after(
+    listener: tokio::net::TcpListener,
+    content_type: &'static str,
+    first: &'static str,
+    filler: &'static [u8],
+) -> usize {
+    let head = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n{:x}\r\n{first}\r\n",
+        first.len()
+    );
+    let (mut stream, _) = answer(&listener, head.as_bytes()).await;
+    let piece = filler.repeat(64 * 1024 / filler.len());
+    let chunk = [
+        format!("{:x}\r\n", piece.len()).into_bytes(),
+        piece,
+        b"\r\n".to_vec(),
+    ]
+    .concat();
+    let mut written = 0;
+    while stream.write_all(&chunk).await.is_ok() {
+        written += chunk.len();
+        if written > 64 * 1024 * 1024 {
+            break;
+        }
+    }
+    written
+}
+
+#[tokio::test]
+async fn an_event_or_a_record_that_never_ends_stops_at_the_body_limit() {
+    for (content_type, first, filler) in [
+        // One `data:` line without an end, after a whole event.
+        (
+            "text/event-stream",
+            "data: {\"n\":1}\n\ndata: ",
+            b"x".as_slice(),
+        ),
+        // Data lines that never meet the blank line that ends an event.
+        (
+            "text/event-stream",
+            "data: {\"n\":1}\n\n",
+            b"data: x\n".as_slice(),
+        ),
+        // A JSON line without a newline, after a whole one.
+        ("application/x-ndjson", "{\"n\":1}\n[", b"1,".as_slice()),
+    ] {
+        let (listener, url) = raw_listener().await;
+        let server = tokio::spawn(endless_after(listener, content_type, first, filler));
+        let mut core = client_for(url);
+        core.set_max_body_size(1024 * 1024);
+        bounded(async {
+            let raw = core.execute(get("/s"), BodyMode::Streamed).await.unwrap();
+            let (first, err) = if content_type == "text/event-stream" {
+                let mut events = raw.event_stream::<Tick, ()>().unwrap().into_inner();
+                let first = events.next().await.unwrap().unwrap().data;
+                let err = events.next().await.unwrap().unwrap_err();
+                assert!(
+                    events.next().await.is_none(),
+                    "{content_type}: ends after the error"
+                );
+                (first, err)
+            } else {
+                let mut lines = raw.json_lines::<Tick, ()>().unwrap().into_inner();
+                let first = lines.next().await.unwrap().unwrap();
+                let err = lines.next().await.unwrap().unwrap_err();
+                assert!(
+                    lines.next().await.is_none(),
+                    "{content_type}: ends after the error"
+                );
+                (first, err)
+            };
+            assert_eq!(first, Tick { n: 1 }, "{content_type}");
+            assert!(
+                matches!(
+                    err,
+                    Error::BodyTooLarge {
+                        limit: 1_048_576,
+                        ..
+                    }
+                ),
+                "{content_type}: {err:?}"
+            );
+        })
+        .await;
+        // The client stopped reading near the limit, not at the server's 64 MiB.
+        let written = server.await.unwrap();
+        assert!(
+            written < 16 * 1024 * 1024,
+            "{content_type}: {written} bytes sent"
+        );
+    }
+}
+
 // ----- pagination -------------------------------------------------------------------------------
 
 static LIST_OP: Operation = Operation {
