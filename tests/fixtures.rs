@@ -1055,7 +1055,7 @@ async fn real_world_classes_send_what_the_spec_says() {
             .mount(&server)
             .await;
     }
-    use futures_util::TryStreamExt;
+    use futures_util::{StreamExt, TryStreamExt};
     let names: Vec<String> = client
         .list_pages()
         .page(1)
@@ -1080,14 +1080,28 @@ async fn real_world_classes_send_what_the_spec_says() {
         .expect(1)
         .mount(&server)
         .await;
+    // The last page links to itself, as some servers do: it is fetched once.
     Mock::given(method("GET"))
         .and(path("/clients"))
         .and(query_param("page", "2"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": 3}])))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "link",
+                    format!("<{}/clients?page=2>; rel=\"next\"", server.uri()),
+                )
+                .set_body_json(json!([{"id": 3}])),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    let clients: Vec<_> = client.list_clients().items().try_collect().await.unwrap();
+    let clients: Vec<_> = client
+        .list_clients()
+        .items()
+        .take(10)
+        .try_collect()
+        .await
+        .unwrap();
     let ids: Vec<_> = clients.iter().map(|c| c["id"].as_i64()).collect();
     assert_eq!(ids, [Some(1), Some(2), Some(3)]);
     // Offset pagination advances by the page's length and stops at a short page.

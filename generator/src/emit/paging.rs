@@ -41,6 +41,10 @@ pub fn paging_parts(cx: &Context<'_>, op: &Operation) -> PagingParts {
         NextPage::LinkHeader => quote! {
             |request, _, headers| {
                 let url = runtime::next_link(headers)?;
+                // A page that links to itself is the last.
+                if request.next_url.as_ref() == Some(&url) {
+                    return None;
+                }
                 let mut next = request.clone();
                 next.next_url = Some(url);
                 Some(next)
