@@ -15,6 +15,7 @@ use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
+use super::locate::locate;
 use crate::diagnostics::{Error, Location, Result, Warning, pointer_token};
 
 /// Where a part of the bundled document came from.
@@ -643,104 +644,5 @@ fn insert_schema(document: &mut Value, name: &str, schema: Value) {
         if let Some(schemas) = schemas.as_object_mut() {
             schemas.insert(name.to_string(), schema);
         }
-    }
-}
-
-/// Points a location given as a place in the bundle (the root file, a
-/// pointer, no line yet) at the file and pointer it came from; that file's
-/// text. Builds the index of sources each time: for many look-ups, keep a
-/// `SourceIndex`.
-pub fn locate(bundled: &Bundled, location: &mut Location) -> Option<Arc<String>> {
-    SourceIndex::new(bundled).locate(location).cloned()
-}
-
-/// The sources of a bundle by their place in it.
-pub struct SourceIndex<'a> {
-    bundled: &'a Bundled,
-    by_pointer: HashMap<&'a str, &'a Source>,
-}
-
-impl<'a> SourceIndex<'a> {
-    pub fn new(bundled: &'a Bundled) -> Self {
-        // A place recorded twice: the later record stands.
-        let by_pointer = bundled
-            .sources
-            .iter()
-            .map(|source| (source.bundle_pointer.as_str(), source))
-            .collect();
-        SourceIndex {
-            bundled,
-            by_pointer,
-        }
-    }
-
-    /// See [`locate`]: the source with the longest place that the
-    /// location's pointer is in.
-    pub fn locate(&self, location: &mut Location) -> Option<&'a Arc<String>> {
-        // Only bundle pointers not located yet (a line means it is).
-        if location.file != self.bundled.root || location.line_col.is_some() {
-            return None;
-        }
-        let pointer = location.pointer.as_deref()?;
-        let mut end = pointer.len();
-        let source = loop {
-            if let Some(source) = self.by_pointer.get(&pointer[..end]) {
-                break *source;
-            }
-            end = pointer[..end].rfind('/')?;
-        };
-        let rest = &pointer[end..];
-        location.file = source.file.clone();
-        location.pointer = Some(format!("#{}{rest}", source.file_pointer));
-        Some(&source.text)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_place_is_found_in_the_longest_recorded_place_that_holds_it() {
-        let text = Arc::new(String::new());
-        let source = |bundle_pointer: &str, file: &str| Source {
-            bundle_pointer: bundle_pointer.to_string(),
-            file: PathBuf::from(file),
-            file_pointer: "/part".to_string(),
-            text: text.clone(),
-        };
-        let bundled = Bundled {
-            root: PathBuf::from("api.yaml"),
-            sources: vec![
-                source("#/paths/~1a", "a.yaml"),
-                source("#/paths/~1a/get", "get.yaml"),
-                source("#/paths/~1ab", "ab.yaml"),
-                // Recorded again: the later record stands.
-                source("#/paths/~1ab", "ab2.yaml"),
-            ],
-            ..Bundled::default()
-        };
-        let index = SourceIndex::new(&bundled);
-        let place = |pointer: &str| {
-            let mut location = Location {
-                file: PathBuf::from("api.yaml"),
-                line_col: None,
-                pointer: Some(pointer.to_string()),
-            };
-            index.locate(&mut location).map(|_| {
-                let file = location.file.display().to_string();
-                (file, location.pointer.unwrap())
-            })
-        };
-        let at = |file: &str, pointer: &str| Some((file.to_string(), pointer.to_string()));
-        assert_eq!(
-            place("#/paths/~1a/get/responses"),
-            at("get.yaml", "#/part/responses")
-        );
-        assert_eq!(place("#/paths/~1a/post"), at("a.yaml", "#/part/post"));
-        assert_eq!(place("#/paths/~1a"), at("a.yaml", "#/part"));
-        assert_eq!(place("#/paths/~1ab/x"), at("ab2.yaml", "#/part/x"));
-        assert_eq!(place("#/paths/~1abc"), None);
-        assert_eq!(place("#/components"), None);
     }
 }

@@ -10,16 +10,19 @@
 mod bundle;
 mod convert31;
 mod direct;
+mod locate;
 mod refs;
 mod scan;
 mod yaml;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::diagnostics::{Error, Location, Result, SpecLines, Warning, pointer_token};
+use crate::diagnostics::{Error, Location, Result, Warning, pointer_token};
+
+pub use locate::Locator;
 
 /// A parsed spec and where it came from.
 pub struct LoadedSpec {
@@ -49,64 +52,13 @@ impl LoadedSpec {
 
     /// A locator of places in this spec (see `Locator`).
     pub fn locator(&self) -> Locator<'_> {
-        Locator {
-            sources: bundle::SourceIndex::new(&self.bundled),
-            root: Some(&self.text),
-            lines: HashMap::new(),
-        }
+        Locator::new(&self.bundled, Some(&self.text))
     }
 
     /// An error of lowering, in the file it came from, with its line.
     pub fn locate_error(&self, err: Error) -> Error {
         let mut locator = self.locator();
         locator.locate_error(err)
-    }
-}
-
-/// Points locations of a loaded spec at the file each came from, with its
-/// line; each file's lines are split once, for all of them (anew for each
-/// of thousands of warnings or `diff` changes, a 5 MB spec's lines were
-/// most of the run).
-pub struct Locator<'a> {
-    sources: bundle::SourceIndex<'a>,
-    /// The root file's text; `None`: places in it are left as they are.
-    root: Option<&'a str>,
-    /// Each file's lines, by its text's address.
-    lines: HashMap<*const u8, SpecLines<'a>>,
-}
-
-impl Locator<'_> {
-    pub fn locate(&mut self, location: &mut Location) {
-        let Some(text) = self
-            .sources
-            .locate(location)
-            .map(|t| t.as_str())
-            .or(self.root)
-        else {
-            return;
-        };
-        let lines = self
-            .lines
-            .entry(text.as_ptr())
-            .or_insert_with(|| SpecLines::new(text));
-        location.fill_line(lines);
-    }
-
-    /// Every location of the error (or errors) located.
-    pub fn locate_error(&mut self, err: Error) -> Error {
-        match err {
-            Error::Several(errors) => {
-                Error::Several(errors.into_iter().map(|e| self.locate_error(e)).collect())
-            }
-            Error::Spec {
-                mut location,
-                message,
-            } => {
-                self.locate(&mut location);
-                Error::Spec { location, message }
-            }
-            other => other,
-        }
     }
 }
 
@@ -179,12 +131,7 @@ fn parse_tree(path: &Path, bytes: &[u8]) -> Result<LoadedSpec> {
     };
     parse_bundle(path, bytes, value, bundled).map_err(|err| {
         // Places in other files; the caller gives the root's their lines.
-        let mut locator = Locator {
-            sources: bundle::SourceIndex::new(&sources),
-            root: None,
-            lines: HashMap::new(),
-        };
-        locator.locate_error(err)
+        Locator::new(&sources, None).locate_error(err)
     })
 }
 
