@@ -14,6 +14,9 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
         any::<bool>().prop_map(Value::Bool),
         any::<i64>().prop_map(Value::from),
         "[a-zA-Z0-9_#/{}. -]{0,12}".prop_map(Value::String),
+        // Text that would end a code span or open a code block in a doc line.
+        "[a-z`~\n ]{0,12}".prop_map(Value::String),
+        Just(Value::String("x`\n```\nfn main() {}\n```".into())),
         Just(Value::String("#/components/schemas/Nope".into())),
         Just(serde_json::json!({"$ref": "#/components/schemas/Nope"})),
         Just(serde_json::json!({"type": "object", "properties": {"self": {"type": "string"}}})),
@@ -29,7 +32,7 @@ fn edit_strategy() -> impl Strategy<Value = Edit> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 192, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
 
     #[test]
     fn mutated_specs_never_panic(seed in any::<usize>(), edits in prop::collection::vec((any::<usize>(), edit_strategy()), 1..6)) {
@@ -43,6 +46,29 @@ proptest! {
             .map_err(TestCaseError::fail)?;
         if let Ok(generated) = outcome {
             prop_assert!(syn::parse_file(&generated.source).is_ok(), "output does not parse");
+            prop_assert!(no_code_block_but_text(&generated.source), "a doc runs code");
         }
     }
+}
+
+/// Whether every doc comment is a `///` line and every code block in one is a
+/// `text` block: spec text never becomes a doctest.
+fn no_code_block_but_text(source: &str) -> bool {
+    let mut open = false;
+    for line in source.lines().map(str::trim_start) {
+        if line.starts_with("/**") || line.starts_with("/*!") {
+            return false;
+        }
+        let Some(doc) = line.strip_prefix("///") else {
+            continue;
+        };
+        let doc = doc.trim();
+        if doc.starts_with("```") || doc.starts_with("~~~") {
+            if !open && doc != "```text" {
+                return false;
+            }
+            open = !open;
+        }
+    }
+    !open
 }
