@@ -188,13 +188,7 @@ impl<'a> Lowerer<'a> {
             return typed;
         }
         let member_view = |i: usize| -> Option<SchemaView<'a>> {
-            match &view.all_of[i] {
-                ReferenceOr::Item(schema) => Some(SchemaView::new(schema)),
-                ReferenceOr::Reference { reference } => self
-                    .resolve_schema_ref(reference, "")
-                    .ok()
-                    .map(|(s, _)| SchemaView::new(s)),
-            }
+            self.member_schema(&view.all_of[i]).map(SchemaView::new)
         };
         let views: Vec<Option<SchemaView<'a>>> = typed.iter().map(|&i| member_view(i)).collect();
         let first_ty = views.first().and_then(|v| v.as_ref()).and_then(|v| v.ty);
@@ -233,14 +227,8 @@ impl<'a> Lowerer<'a> {
         if own_parts {
             return false;
         }
-        let schema = match member {
-            ReferenceOr::Item(schema) => schema,
-            ReferenceOr::Reference { reference } => match self.resolve_schema_ref(reference, "") {
-                Ok((schema, _)) => schema,
-                Err(_) => return false,
-            },
-        };
-        SchemaView::new(schema).ty == Some(ty)
+        self.member_schema(member)
+            .is_some_and(|schema| SchemaView::new(schema).ty == Some(ty))
     }
 
     /// An `allOf` of plain scalars of one type (`[{type: string, minLength:
@@ -355,16 +343,22 @@ impl<'a> Lowerer<'a> {
             {
                 return true;
             }
-            match walk.reach(schema) {
-                Reached::Again(known) => known,
-                Reached::Cycle => false,
-                Reached::First => {
-                    let merges = self.mergeable_in(schema, walk, depth + 1);
-                    walk.done(schema, merges);
-                    merges
-                }
-            }
+            self.mergeable_once(schema, walk, depth + 1)
         })
+    }
+
+    /// `mergeable_in` of a schema the walk reaches, walked the first time
+    /// only; a cycle is not mergeable.
+    fn mergeable_once(&self, schema: &'a Schema, walk: &mut Walk<bool>, depth: usize) -> bool {
+        match walk.reach(schema) {
+            Reached::Again(known) => known,
+            Reached::Cycle => false,
+            Reached::First => {
+                let merges = self.mergeable_in(schema, walk, depth);
+                walk.done(schema, merges);
+                merges
+            }
+        }
     }
 
     /// An `allOf` member that is a union of objects and nothing else
@@ -393,18 +387,8 @@ impl<'a> Lowerer<'a> {
             && alternatives.peek().is_some()
             && !walk.too_deep(depth)
             && alternatives.all(|alternative| {
-                let Some(schema) = self.member_schema(alternative) else {
-                    return false;
-                };
-                match walk.reach(schema) {
-                    Reached::Again(known) => known,
-                    Reached::Cycle => false,
-                    Reached::First => {
-                        let merges = self.mergeable_in(schema, walk, depth + 1);
-                        walk.done(schema, merges);
-                        merges
-                    }
-                }
+                self.member_schema(alternative)
+                    .is_some_and(|schema| self.mergeable_once(schema, walk, depth + 1))
             })
     }
 
@@ -415,7 +399,7 @@ impl<'a> Lowerer<'a> {
     }
 
     fn union_members_in(&self, view: &SchemaView<'a>, walk: &mut Walk<()>, depth: usize) -> usize {
-        if depth > MAX_ALL_OF_DEPTH {
+        if walk.too_deep(depth) {
             return usize::MAX;
         }
         let mut count = 0_usize;
